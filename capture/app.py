@@ -1,0 +1,53 @@
+"""The application factory: a table of contents of the service."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, redirect, url_for
+from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
+
+from capture import database, redis_client, security_headers
+from capture.admin import bp as admin_bp
+from capture.form_cache import FormCache
+from capture.public import bp as public_bp
+from capture.settings import Settings
+
+csrf = CSRFProtect()
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    settings.check()
+    app = Flask(__name__)
+    app.config.update(
+        LC_SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_base_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    if settings.trusted_proxy_hops:
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    database.init_app(app)
+    redis_client.init_app(app)
+    app.extensions["lc_form_cache"] = FormCache(app.extensions["lc_redis"], app.extensions["lc_db"])
+    csrf.init_app(app)
+    csrf.exempt(public_bp)
+    security_headers.init_app(app)
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(admin_bp)
+    app.add_url_rule("/", "index", _index)
+    return app
+
+
+def _index() -> Response:
+    return redirect(url_for("admin.prospects"))

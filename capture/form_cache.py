@@ -1,0 +1,74 @@
+"""Form definitions cached in Redis, so the submit path never reads the
+database and keeps accepting leads while the database is down.
+
+Saving a form publishes its new definition here; a cold miss (a Redis restored
+without the key) reads the database once and republishes. Compiled validators
+are memoised per form version in the process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from redis import Redis
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm_core.forms import form_definition, get_form_by_key, list_forms
+from crm_core.submissions import SubmissionValidator, compile_validator
+
+_PREFIX = "lc:form:"
+_MISSING = b"null"
+_MISSING_TTL = 60  # seconds an unknown key is remembered, so junk keys cost no database reads
+
+
+def publish(connection: Redis, definition: dict[str, Any]) -> None:
+    connection.set(_PREFIX + definition["key"], json.dumps(definition, separators=(",", ":")))
+
+
+def publish_all(connection: Redis, factory: sessionmaker[Session]) -> int:
+    with factory() as session:
+        forms = list_forms(session)
+        for form in forms:
+            publish(connection, form_definition(form))
+    return len(forms)
+
+
+def forget(connection: Redis, key: str) -> None:
+    connection.set(_PREFIX + key, _MISSING, ex=_MISSING_TTL)
+
+
+class FormCache:
+    def __init__(self, connection: Redis, factory: Callable[[], Session]):
+        self._redis = connection
+        self._factory = factory
+        self._validators: dict[tuple[str, str], SubmissionValidator] = {}
+
+    def definition(self, key: str) -> dict[str, Any] | None:
+        """The form's definition, or ``None`` for an unknown key. Raises the Redis
+        (or, on a cold miss, database) error when the service cannot tell."""
+        if not key or len(key) > 32:
+            return None
+        raw = self._redis.get(_PREFIX + key)
+        if raw == _MISSING:
+            return None
+        if raw is not None:
+            return json.loads(raw)
+        with self._factory() as session:
+            form = get_form_by_key(session, key)
+            definition = form_definition(form) if form else None
+        if definition is None:
+            forget(self._redis, key)
+        else:
+            publish(self._redis, definition)
+        return definition
+
+    def validator(self, definition: dict[str, Any]) -> SubmissionValidator:
+        memo_key = (definition["key"], definition["version"])
+        validator = self._validators.get(memo_key)
+        if validator is None:
+            if len(self._validators) > 1000:
+                self._validators.clear()
+            validator = compile_validator(definition["fields"], definition["language"])
+            self._validators[memo_key] = validator
+        return validator

@@ -1,0 +1,27 @@
+"""How the public endpoints answer: JSON for the snippet and API clients, HTML
+pages and 303 redirects for a plain browser form post (JavaScript off)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, render_template, request
+
+
+def wants_html() -> bool:
+    if request.is_json:
+        return False
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
+def error(status: int, message: str, *, retry_after: int | None = None, **extra: Any) -> Response:
+    if wants_html():
+        response = Response(
+            render_template("public/message.html", title=message, message=message), status=status
+        )
+    else:
+        response = jsonify({"error": message, **extra})
+        response.status_code = status
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response

@@ -1,0 +1,233 @@
+"""Public routes. The submit path reads only Redis: form definitions come from
+the cache, and the submission goes onto the queue."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+
+from capture import redis_client
+from capture.form_cache import FormCache
+from capture.public.answers import error, wants_html
+from capture.public.intake import SubmissionInvalid, build_submission
+from crm_core.domains import origin_allowed, origin_of
+from crm_core.forms import public_definition
+from worker.queues import enqueue_submission
+
+bp = Blueprint("public", __name__)
+
+UNAVAILABLE = "The form is temporarily unavailable. Please try again in a moment."
+
+
+def form_cache() -> FormCache:
+    return current_app.extensions["lc_form_cache"]
+
+
+@cache
+def _embed_script() -> tuple[bytes, str]:
+    body = resources.files("embed").joinpath("embed.js").read_bytes()
+    return body, hashlib.sha256(body).hexdigest()[:20]
+
+
+@bp.get("/embed.js")
+def embed_js() -> Response:
+    body, etag = _embed_script()
+    response = Response(body, mimetype="application/javascript")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "public, max-age=300, stale-while-revalidate=86400"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response.make_conditional(request)
+
+
+def _own_origin() -> str:
+    base = current_app.config["LC_SETTINGS"].public_base_url or request.host_url
+    return origin_of(base) or ""
+
+
+def _load_definition(key: str) -> dict[str, Any] | None:
+    definition = form_cache().definition(key)
+    if definition is None or not definition["active"]:
+        return None
+    return definition
+
+
+def _submit_url(key: str) -> str:
+    base = current_app.config["LC_SETTINGS"].public_base_url
+    path = url_for("public.submit", key=key)
+    return f"{base}{path}" if base else url_for("public.submit", key=key, _external=True)
+
+
+@bp.get("/f/<key>.json")
+def definition_json(key: str) -> Response:
+    try:
+        definition = _load_definition(key)
+    except (RedisError, SQLAlchemyError):
+        return error(503, UNAVAILABLE, retry_after=5)
+    if definition is None:
+        response = jsonify({"error": "This form does not exist or is not active."})
+        response.status_code = 404
+    else:
+        body = {**public_definition(definition), "submit_url": _submit_url(key)}
+        response = Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+        response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:20])
+        response.headers["Cache-Control"] = "public, max-age=60, stale-while-revalidate=600"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response.make_conditional(request)
+
+
+@bp.get("/f/<key>")
+def form_page(key: str) -> Response | str:
+    """The form as a plain HTML page: works with JavaScript off, and is the
+    target of the iframe embed variant."""
+    try:
+        definition = _load_definition(key)
+    except (RedisError, SQLAlchemyError):
+        return error(503, UNAVAILABLE, retry_after=5)
+    if definition is None:
+        return error(404, "This form does not exist or is not active.")
+    return render_template(
+        "public/form_page.html", form=definition, values={}, errors={}, client_key=str(uuid.uuid4())
+    )
+
+
+@bp.get("/f/<key>/thanks")
+def thanks(key: str) -> Response | str:
+    try:
+        definition = _load_definition(key)
+    except (RedisError, SQLAlchemyError):
+        definition = None
+    message = (definition or {}).get("success", {}).get("message") or "Thank you!"
+    return render_template("public/message.html", title=message, message=message)
+
+
+def _request_origin() -> str | None:
+    origin = request.headers.get("Origin")
+    if origin is None and request.referrer:
+        origin = origin_of(request.referrer)
+    return origin
+
+
+def _origin_ok(definition: dict[str, Any], origin: str | None) -> bool:
+    return origin is not None and (
+        origin == _own_origin() or origin_allowed(origin, definition["allowed_domains"])
+    )
+
+
+def _with_cors(response: Response, origin: str | None) -> Response:
+    if origin:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Vary"] = "Origin"
+    return response
+
+
+def _form_data() -> dict[str, Any] | None:
+    if request.is_json:
+        data = request.get_json(silent=True)
+        return data if isinstance(data, dict) else None
+    return request.form.to_dict(flat=True)
+
+
+@bp.route("/f/<key>", methods=["OPTIONS"])
+def preflight(key: str) -> Response:
+    """Only JSON posts need a preflight; the snippet posts form-encoded and never does."""
+    origin = request.headers.get("Origin")
+    try:
+        definition = _load_definition(key)
+    except (RedisError, SQLAlchemyError):
+        return error(503, UNAVAILABLE, retry_after=5)
+    if definition is None or not _origin_ok(definition, origin):
+        return Response(status=403)
+    response = _with_cors(Response(status=204), origin)
+    response.headers["Access-Control-Allow-Methods"] = "POST"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@bp.post("/f/<key>")
+def submit(key: str) -> Response | str:
+    settings = current_app.config["LC_SETTINGS"]
+    if request.content_length is not None and request.content_length > settings.max_body_bytes:
+        return error(413, "The submission is too large.")
+    try:
+        definition = _load_definition(key)
+    except (RedisError, SQLAlchemyError):
+        return error(503, UNAVAILABLE, retry_after=5)
+    if definition is None:
+        return error(404, "This form does not exist or is not active.")
+    origin = _request_origin()
+    if not _origin_ok(definition, origin):
+        return error(403, "This form does not accept submissions from this website.")
+    data = _form_data()
+    if data is None:
+        return _with_cors(error(400, "Send the form as form fields or a JSON object.", fields={}), origin)
+    cache = form_cache()
+    try:
+        submission = build_submission(definition, cache.validator(definition), data)
+    except SubmissionInvalid as exc:
+        if wants_html():
+            return Response(
+                render_template(
+                    "public/form_page.html",
+                    form=definition,
+                    values=data,
+                    errors=exc.fields,
+                    message=str(exc),
+                    client_key=data.get("_lc_id") or str(uuid.uuid4()),
+                ),
+                status=400,
+            )
+        return _with_cors(error(400, str(exc), fields=exc.fields), origin)
+    try:
+        if submission.is_spam:
+            redis_client.redis().incr(f"lc:stats:spam:{key}")
+        else:
+            enqueue_submission(redis_client.queue(), submission.payload)
+    except RedisError:
+        current_app.logger.warning("queue unreachable; answered 503 for form %s", key)
+        return _with_cors(error(503, UNAVAILABLE, retry_after=5), origin)
+    return _with_cors(_accepted(definition, submission.submission_id), origin)
+
+
+def _accepted(definition: dict[str, Any], sid: str) -> Response:
+    success = definition["success"]
+    if wants_html():
+        target = (
+            success["url"]
+            if success["mode"] == "redirect"
+            else url_for("public.thanks", key=definition["key"])
+        )
+        return redirect(target, code=303)
+    body: dict[str, Any] = {"id": sid}
+    if success["mode"] == "redirect":
+        body["redirect"] = success["url"]
+    else:
+        body["message"] = success["message"]
+    response = jsonify(body)
+    response.status_code = 202
+    return response
+
+
+@bp.get("/demo/<key>")
+def demo_page(key: str) -> str:
+    if not current_app.config["LC_SETTINGS"].demo_pages:
+        abort(404)
+    return render_template("public/demo.html", key=key)

@@ -1,0 +1,67 @@
+"""All configuration in one typed place, read from the environment at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+WEAK_SECRETS = frozenset({"", "dev", "secret", "changeme", "change-me", "development"})
+MIN_SECRET_LENGTH = 32
+
+
+class SettingsError(RuntimeError):
+    """Configuration that would make the service unsafe or unable to run."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    redis_url: str
+    secret_key: str
+    public_base_url: str = ""
+    environment: str = "production"
+    max_body_bytes: int = 64 * 1024
+    trusted_proxy_hops: int = 0
+    redis_timeout: float = 1.0
+    demo_pages: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        missing = [name for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY") if not env.get(name)]
+        if missing:
+            raise SettingsError(
+                f"Missing required setting(s): {', '.join(missing)}. "
+                "Set them in the environment (see README: Configuration), or run `leadcapture serve` "
+                "for the embedded default."
+            )
+        settings = cls(
+            database_url=env["DATABASE_URL"],
+            redis_url=env["REDIS_URL"],
+            secret_key=env["SECRET_KEY"],
+            public_base_url=env.get("PUBLIC_BASE_URL", "").rstrip("/"),
+            environment=env.get("LEADCAPTURE_ENV", "production"),
+            max_body_bytes=int(env.get("MAX_BODY_BYTES", 64 * 1024)),
+            trusted_proxy_hops=int(env.get("TRUSTED_PROXY_HOPS", 0)),
+            redis_timeout=float(env.get("REDIS_TIMEOUT", 1.0)),
+            demo_pages=env.get("DEMO_PAGES", "") == "1",
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if self.environment not in ("production", "development", "test"):
+            raise SettingsError("LEADCAPTURE_ENV must be production, development or test.")
+        if self.is_production and (
+            self.secret_key.lower() in WEAK_SECRETS or len(self.secret_key) < MIN_SECRET_LENGTH
+        ):
+            raise SettingsError(
+                f"SECRET_KEY is missing, a default or shorter than {MIN_SECRET_LENGTH} characters; "
+                'generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+            )

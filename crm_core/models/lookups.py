@@ -1,0 +1,50 @@
+"""The admin-editable lists that forms and prospects point at."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import Boolean, Enum, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm_core.models.base import Base
+
+
+class StatusKind(enum.StrEnum):
+    OPEN = "open"
+    QUALIFIED = "qualified"
+    CONVERTED = "converted"
+    JUNK = "junk"
+
+
+class Status(Base):
+    __tablename__ = "statuses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    color: Mapped[str] = mapped_column(String(7), default="#6b7280")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[StatusKind] = mapped_column(
+        Enum(StatusKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=StatusKind.OPEN,
+    )
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Priority(Base):
+    __tablename__ = "priorities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    color: Mapped[str] = mapped_column(String(7), default="#6b7280")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)

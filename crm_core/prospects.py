@@ -1,0 +1,104 @@
+"""Prospect services: turning an accepted submission into exactly one prospect,
+and the listing the admin pages start from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crm_core.lookups import default_priority_id, default_source_id, default_status_id
+from crm_core.models import Priority, Prospect, Source, Status, User, WebForm
+from crm_core.models.prospects import ATTRIBUTION_PARAMS, PROSPECT_TEXT_FIELDS
+
+
+def prospect_name(prefix: str, values: dict[str, Any]) -> str:
+    """``[Web] Ana Popescu``; falls back to company or email so no prospect is nameless."""
+    base = (values.get("name") or values.get("company") or values.get("email") or "Web visitor").strip()
+    prefix = prefix.strip()
+    return f"{prefix} {base}"[:250] if prefix else base[:250]
+
+
+def _row_from_submission(payload: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = payload["values"]
+    meta: dict[str, Any] = payload.get("meta", {})
+    presets: dict[str, Any] = payload.get("presets", {})
+    row: dict[str, Any] = {
+        field: str(values.get(field) or "")[:length] for field, length in PROSPECT_TEXT_FIELDS.items()
+    }
+    consent_given = bool(meta.get("consent_given"))
+    received_at = datetime.fromisoformat(payload["received_at"])
+    row.update(
+        name=prospect_name(presets.get("name_prefix", ""), values),
+        status_id=presets.get("status_id"),
+        source_id=presets.get("source_id"),
+        priority_id=presets.get("priority_id"),
+        owner_id=presets.get("owner_id"),
+        form_id=payload.get("form_id"),
+        submission_id=payload["submission_id"],
+        page_url=str(meta.get("page_url", ""))[:2000],
+        referrer=str(meta.get("referrer", ""))[:2000],
+        attribution={
+            k: str(v)[:200] for k, v in meta.get("attribution", {}).items() if k in ATTRIBUTION_PARAMS
+        },
+        custom_fields={k: v for k, v in values.items() if k.startswith("cf_")},
+        consent_given=consent_given,
+        consent_text=str(meta.get("consent_text", "")) if consent_given else "",
+        consent_at=received_at if consent_given else None,
+        created_at=received_at,
+        updated_at=received_at,
+    )
+    return row
+
+
+def _insert_ignoring_duplicate(session: Session, row: dict[str, Any]) -> bool:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt = (
+            postgresql.insert(Prospect).values(row).on_conflict_do_nothing(index_elements=["submission_id"])
+        )
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(Prospect).values(row).on_conflict_do_nothing(index_elements=["submission_id"])
+    else:  # pragma: no cover - only the two supported databases reach here
+        stmt = insert(Prospect).values(row)
+    return bool(session.execute(stmt).rowcount)
+
+
+def _resolve_presets(session: Session, row: dict[str, Any]) -> None:
+    """A preset may point at a status, user or form deleted after the visitor
+    submitted; the lead still lands, with the defaults instead."""
+    checks = (
+        ("status_id", Status, default_status_id),
+        ("source_id", Source, default_source_id),
+        ("priority_id", Priority, default_priority_id),
+        ("owner_id", User, lambda _s: None),
+        ("form_id", WebForm, lambda _s: None),
+    )
+    for attr, model, fallback in checks:
+        if row[attr] is not None and session.get(model, row[attr]) is None:
+            row[attr] = fallback(session)
+
+
+def create_prospect_from_submission(session: Session, payload: dict[str, Any]) -> bool:
+    """Insert the prospect for one submission; ``False`` when that submission id
+    was already turned into a prospect (a re-run job), so running twice is harmless."""
+    row = _row_from_submission(payload)
+    try:
+        with session.begin_nested():
+            return _insert_ignoring_duplicate(session, row)
+    except IntegrityError:
+        _resolve_presets(session, row)
+        return _insert_ignoring_duplicate(session, row)
+
+
+def list_prospects(session: Session, limit: int = 100) -> list[Prospect]:
+    stmt = select(Prospect).order_by(Prospect.created_at.desc(), Prospect.id.desc()).limit(limit)
+    return list(session.scalars(stmt).unique())
+
+
+def count_prospects(session: Session) -> int:
+    return session.scalar(select(func.count(Prospect.id))) or 0

@@ -1,0 +1,1 @@
+"""RQ jobs that drain the submission queue into the CRM."""

@@ -1,0 +1,48 @@
+"""Queue names, retry policy and how jobs are enqueued — in one module so the
+web app can enqueue by dotted path without importing any job code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redis import Redis
+from rq import Queue, Retry
+from rq.exceptions import DuplicateJobError
+from rq.serializers import JSONSerializer
+
+SUBMISSIONS = "submissions"
+PROCESS_SUBMISSION = "worker.jobs.process_submission"
+
+# The only callables a Leadcapture worker agrees to run (the queue is a trust boundary).
+KNOWN_JOBS = frozenset({PROCESS_SUBMISSION})
+
+# Backoff long enough to ride out a database outage of many minutes without
+# exhausting retries; each retry also covers a job orphaned by a killed worker.
+RETRY_INTERVALS = [2, 5, 10, 30, 60, 120, 300, 600, 900, 1800]
+JOB_TIMEOUT = 30
+RESULT_TTL = 3600  # keep finished jobs an hour, so a late duplicate is still seen as one
+FAILURE_TTL = 30 * 24 * 3600
+
+
+def submissions_queue(connection: Redis) -> Queue:
+    return Queue(SUBMISSIONS, connection=connection, serializer=JSONSerializer)
+
+
+def enqueue_submission(queue: Queue, payload: dict[str, Any]) -> bool:
+    """Queue one submission under its id; ``False`` if that id is already queued
+    or done, so a double click or a retried request never makes a second job."""
+    try:
+        queue.enqueue(
+            PROCESS_SUBMISSION,
+            payload,
+            job_id=payload["submission_id"],
+            unique=True,
+            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+            job_timeout=JOB_TIMEOUT,
+            result_ttl=RESULT_TTL,
+            failure_ttl=FAILURE_TTL,
+            description=f"submission {payload['submission_id']} for form {payload['form_key']}",
+        )
+    except DuplicateJobError:
+        return False
+    return True

@@ -1,0 +1,27 @@
+"""The worker process's database handle. Jobs receive only JSON, so they find
+the session factory here; it is built once per process, on first use."""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm_core.db import make_engine, make_session_factory
+
+_factory: sessionmaker[Session] | None = None
+
+
+def configure(database_url: str) -> sessionmaker[Session]:
+    global _factory
+    _factory = make_session_factory(make_engine(database_url))
+    return _factory
+
+
+def session_factory() -> sessionmaker[Session]:
+    if _factory is None:
+        url = os.environ.get("DATABASE_URL")
+        if not url:
+            raise RuntimeError("DATABASE_URL is not set for this worker.")
+        return configure(url)
+    return _factory
