@@ -11,6 +11,7 @@ from crm_core.db import make_engine, make_session_factory
 
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["LC_SETTINGS"].database_url)
+    app.extensions["lc_engine"] = engine
     app.extensions["lc_db"] = make_session_factory(engine)
     app.teardown_appcontext(_close_session)
 

@@ -1,4 +1,4 @@
-/*! Leadcapture embed.js · readable source: embed/embed.src.js · see embed/ARCHITECTURE.md */
+/*! Leadcapture embed - source: embed.src.js */
 // Usage: <script src="https://HOST/embed.js" data-form="KEY" async></script> or <div data-leadcapture-form="KEY">.
 // One global: window.LeadCapture.render(element, key). Never throws into the host page.
 // Minified into embed.js by embed/dev/build.sh (terser); edit this file, not embed.js.
@@ -7,39 +7,30 @@
   const w = window, d = document;
   if (w.LeadCapture) return; // loaded twice: the first copy's observer renders any new tags
 
-  // Built-in texts, one '|'-separated string per language, keys in this order:
-  const K = 'r e p l c s n m g f t b'.split(' ');
-  // r required, e email, p phone, l too long, c must be checked, s sending, n network failure,
-  // m too many requests, g generic error, f could not load, t thank you, b default button
+  // Built-in texts: one '|'-separated string per language, in the order of these indexes.
+  const REQUIRED = 0, EMAIL = 1, PHONE = 2, TOO_LONG = 3, UNCHECKED = 4, SENDING = 5, NETWORK = 6,
+    TOO_MANY = 7, FAILED = 8, NOT_LOADED = 9, THANKS = 10, SEND = 11;
   const T = {
     en: 'This field is required.|Enter a valid email address.|Enter a valid phone number.|At most {n} characters.|Please tick this box.|Sending…|Could not send. Please check your connection and try again.|Too many requests. Try again later.|Something went wrong. Try again.|This form could not be loaded.|Thank you!|Send',
     ro: 'Câmp obligatoriu.|Adresă de e-mail invalidă.|Număr de telefon invalid.|Cel mult {n} caractere.|Bifați căsuța.|Se trimite…|Nu s-a putut trimite. Verificați conexiunea și încercați din nou.|Prea multe cereri. Reîncercați mai târziu.|A apărut o eroare. Reîncercați.|Formularul nu a putut fi încărcat.|Mulțumim!|Trimite',
     lt: 'Privalomas laukas.|Neteisingas el. pašto adresas.|Neteisingas telefono numeris.|Daugiausia {n} simbolių.|Pažymėkite langelį.|Siunčiama…|Nepavyko išsiųsti. Patikrinkite ryšį ir bandykite dar kartą.|Per daug užklausų. Bandykite vėliau.|Įvyko klaida. Bandykite dar kartą.|Formos nepavyko įkelti.|Ačiū!|Siųsti',
     fr: 'Champ obligatoire.|Adresse e-mail invalide.|Numéro de téléphone invalide.|{n} caractères au maximum.|Cochez cette case.|Envoi…|Envoi impossible. Vérifiez votre connexion et réessayez.|Trop de demandes. Réessayez plus tard.|Une erreur est survenue. Réessayez.|Impossible de charger ce formulaire.|Merci\u00a0!|Envoyer'
   };
-  const texts = lang => {
-    const s = T[String(lang || d.documentElement.lang).slice(0, 2).toLowerCase()] || T.en, o = {};
-    s.split('|').forEach((v, i) => { o[K[i]] = v; });
-    return o;
-  };
+  const texts = lang => (T[String(lang || d.documentElement.lang).slice(0, 2).toLowerCase()] || T.en).split('|');
 
-  const RED = 'var(--lc-error,#b42318)', ACC = 'var(--lc-accent,#1f6feb)', RAD = 'var(--lc-radius,.5em)';
-  const BG = 'var(--lc-bg,#fff)';
-  // em, not rem: a host page's `html{font-size:62.5%}` must not shrink the form.
+  // All styles live in the shadow root. em, not rem: a host `html{font-size:62.5%}` must not shrink us.
+  const RED = 'var(--lc-error,#b42318)', ACC = 'var(--lc-accent,#1f6feb)', RAD = 'var(--lc-radius,.5em)', BG = 'var(--lc-bg,#fff)';
   const CSS = `:host{all:initial;display:block!important}
-.lc{all:initial;display:block;box-sizing:border-box;max-width:32em;padding:var(--lc-padding,1.25em);font:400 medium/1.5 var(--lc-font,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif);color:var(--lc-text,#1f2328);background:${BG};border-radius:${RAD};color-scheme:light}
-*{box-sizing:border-box}.f{margin:0 0 1em}
-label{display:block;margin:0 0 .35em;font-weight:600}
-input,select,textarea,button{font:inherit;margin:0}
+.lc{all:initial;display:block;max-width:32em;padding:var(--lc-padding,1.25em);font:medium/1.5 var(--lc-font,system-ui,sans-serif);color:var(--lc-text,#1f2328);background:${BG};border-radius:${RAD}}
+*{box-sizing:border-box;font:inherit;margin:0}.f{margin-bottom:1em}label{display:block;margin-bottom:.35em;font-weight:600}
 input,select,textarea{display:block;width:100%;min-height:2.75em;padding:.5em .75em;color:inherit;background:${BG};border:1px solid var(--lc-border,#848d97);border-radius:${RAD}}
 textarea{min-height:7em;resize:vertical}::placeholder{color:#6e7781;opacity:1}
 :focus-visible{outline:2px solid ${ACC};outline-offset:2px}[aria-invalid]{border-color:${RED}}
 .c{display:grid;grid-template-columns:auto 1fr;gap:0 .6em}.c label{margin:0;font-weight:400}.c .er{grid-column:2}
-.c input{width:1.25em;height:1.25em;min-height:0;margin:.15em 0 0;accent-color:${ACC}}
-.er{margin:.35em 0 0;font-size:.875em}.er:empty{display:none}.er,.rq,.e{color:${RED}}a{color:${ACC}}
+.c input{width:1.25em;min-height:1.25em;margin-top:.15em;accent-color:${ACC}}
+.er{margin-top:.35em;font-size:.875em}.er:empty{display:none}.er,.rq,.e{color:${RED}}a{color:${ACC}}
 button{min-height:2.75em;padding:.6em 1.5em;border:0;border-radius:${RAD};background:${ACC};color:#fff;font-weight:600;cursor:pointer;transition:filter .15s}
-button:hover{filter:brightness(.9)}button:disabled{opacity:.7;cursor:progress}
-.st{margin:.75em 0 0}.ok{margin:0;font-size:1.125em}
+button:hover{filter:brightness(.9)}button:disabled{opacity:.7;cursor:progress}.st{margin-top:.75em}.ok{font-size:1.125em}
 .hp,.sr{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden}
 @media (prefers-reduced-motion:reduce){*{transition:none!important}}`;
 
@@ -47,150 +38,125 @@ button:hover{filter:brightness(.9)}button:disabled{opacity:.7;cursor:progress}
   const ATTR = 'utm_source utm_medium utm_campaign utm_term utm_content gclid fbclid'.split(' ');
   // WCAG 1.3.5 (identify input purpose): autocomplete by field name, else by type
   const AC = Object.assign(Object.create(null), { name: 'name', email: 'email', tel: 'tel', phone: 'tel', company: 'organization' });
-  const done = new WeakSet(), defs = new Map();
-  const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  const done = new WeakSet();
   const http = u => /^https?:\/\//i.test(u);
-  const sleep = ms => new Promise(r => setTimeout(r, ms));
   const baseOf = src => (src || '').split(/[?#]/)[0].replace(/\/[^/]*$/, '');
   const warn = (...a) => w.console && console.warn('LeadCapture:', ...a);
 
-  // Element builder: attributes (null/false = omitted, true = boolean attribute), children as text/nodes.
+  // Element builder: attributes (null/false omitted, true = boolean attribute), then children as text or nodes.
   const h = (tag, attrs, ...kids) => {
     const e = d.createElement(tag);
-    Object.keys(attrs || {}).forEach(k => {
-      const v = attrs[k];
-      if (v != null && v !== false) e.setAttribute(k, v === true ? '' : v);
-    });
+    Object.keys(attrs || {}).forEach(k => attrs[k] != null && attrs[k] !== false && e.setAttribute(k, attrs[k] === true ? '' : attrs[k]));
     e.append(...kids);
     return e;
   };
 
-  const uuid = () => {
-    const c = w.crypto;
-    if (c.randomUUID) return c.randomUUID();
-    const b = c.getRandomValues(new Uint8Array(16));
-    b[6] = b[6] & 15 | 64; b[8] = b[8] & 63 | 128;
-    return [...b].map((x, i) => (i > 3 && i < 11 && !(i & 1) ? '-' : '') + (x + 256).toString(16).slice(1)).join('');
-  };
+  // UUID v4 from getRandomValues: crypto.randomUUID exists only in secure (https) contexts.
+  const uuid = () => '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, c =>
+    (c ^ crypto.getRandomValues(new Uint8Array(1))[0] & 15 >> c / 4).toString(16));
 
-  // First-touch attribution for the visit: the first page with any of the 7 parameters wins.
-  const attribution = (() => {
-    const a = {};
-    try { const s = sessionStorage.getItem('lc_attr'); if (s) return JSON.parse(s) || a; } catch (e) { /* privacy mode */ }
+  // First-touch attribution for the visit: the first page carrying any of the 7 parameters wins.
+  let attribution = {};
+  try { attribution = JSON.parse(sessionStorage.getItem('lc_attr')) || {}; } catch (e) { /* privacy mode */ }
+  if (!Object.keys(attribution).length) {
     const q = new URLSearchParams(location.search);
-    ATTR.forEach(k => { if (q.get(k)) a[k] = q.get(k); });
-    try { if (Object.keys(a).length) sessionStorage.setItem('lc_attr', JSON.stringify(a)); } catch (e) { /* ignore */ }
-    return a;
-  })();
+    ATTR.forEach(k => q.get(k) && (attribution[k] = q.get(k)));
+    try { sessionStorage.setItem('lc_attr', JSON.stringify(attribution)); } catch (e) { /* ignore */ }
+  }
 
-  const me = d.currentScript || d.querySelector('script[data-form][src*="embed.js"]') || d.querySelector('script[src*="/embed.js"]');
+  const me = d.currentScript || d.querySelector('script[src*="embed.js"]');
   const base = baseOf(me && me.src);
 
-  const load = url => {
-    if (!defs.has(url)) {
-      defs.set(url, fetch(url, { credentials: 'omit' }).then(r => {
-        if (!r.ok) throw Error('HTTP ' + r.status);
-        return r.json();
-      }).catch(e => { defs.delete(url); throw e; }));
-    }
-    return defs.get(url);
-  };
-
   // Consent HTML (already sanitised by the server) is rebuilt anyway: text + a/b/i/strong/em only.
+  // Anything else is unwrapped to its text; script/style/template content is dropped.
   const rich = (src, dst) => src.childNodes.forEach(n => {
-    if (n.nodeType === 3) return dst.append(n.data);
-    if (n.nodeType !== 1 || /^(script|style|template)$/.test(n.localName)) return;
-    if (!/^(a|b|i|strong|em)$/.test(n.localName)) return rich(n, dst);
-    const href = n.getAttribute('href') || '';
-    rich(n, dst.appendChild(h(n.localName, n.localName === 'a' && http(href) ? { href, target: '_blank', rel: 'noopener' } : 0)));
+    const tag = n.localName, href = n.nodeType === 1 && n.getAttribute('href');
+    if (n.nodeType === 3) dst.append(n.data);
+    else if (n.nodeType === 1 && !/^(script|style|template)$/.test(tag)) {
+      rich(n, /^(b|i|strong|em)$/.test(tag) ? dst.appendChild(h(tag))
+        : tag === 'a' && http(href) ? dst.appendChild(h(tag, { href, target: '_blank', rel: 'noopener' }))
+          : dst);
+    }
   });
 
   // Client-side validation mirrors the server; returns a message or ''.
   const check = (f, e, L) => {
     const v = e.type === 'checkbox' ? (e.checked ? '1' : '') : e.value.trim(), t = f.type, n = f.max_length;
-    if (!v) return f.required ? (e.type === 'checkbox' ? L.c : L.r) : '';
-    if (n && [...v].length > n) return L.l.replace('{n}', n);
-    if (t === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) return L.e;
-    if (t === 'tel' && !(/^[+()0-9 .\-/]{6,}$/.test(v) && v.replace(/\D/g, '').length > 5)) return L.p;
+    if (!v) return f.required ? (e.type === 'checkbox' ? L[UNCHECKED] : L[REQUIRED]) : '';
+    if (n && [...v].length > n) return L[TOO_LONG].replace('{n}', n);
+    if (t === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) return L[EMAIL];
+    if (t === 'tel' && !(/^[+()0-9 .\-/]{6,}$/.test(v) && v.replace(/\D/g, '').length > 5)) return L[PHONE];
     return '';
   };
 
-  // POST with retries (same body, so the same _lc_id) on network errors and 503 only.
+  // POST with backoff 1s/2s/4s (or Retry-After seconds, max 10 s) on network errors and 503 only.
+  // The body is reused as is, so every retry carries the same _lc_id.
   const post = async (url, body) => {
     for (let i = 0; ; i++) {
-      let r = null, ms = 1000 << i;
-      const ac = new AbortController(), timer = setTimeout(() => ac.abort(), 20000);
+      let r = null;
+      const ac = new AbortController(), timer = setTimeout(() => ac.abort(), 2e4);
       try {
         r = await fetch(url, { method: 'POST', body, credentials: 'omit', headers: { Accept: 'application/json' }, signal: ac.signal });
-      } catch (e) { /* network error or timeout: retry */ }
+      } catch (e) { /* network error or timeout */ }
       clearTimeout(timer);
       if ((r && r.status !== 503) || i > 2) return r;
-      const ra = r && r.headers.get('Retry-After'); // needs Access-Control-Expose-Headers
-      if (ra) ms = Math.min(1e4, Math.max(0, isNaN(ra) ? Date.parse(ra) - Date.now() : ra * 1000)) || ms;
-      await sleep(ms);
+      // Reading Retry-After cross-origin needs Access-Control-Expose-Headers: Retry-After.
+      await new Promise(ok => setTimeout(ok, Math.min(1e4, r && r.headers.get('Retry-After') * 1e3) || 1e3 << i));
     }
   };
 
-  const row = (box, e, lab, er) => box ? h('div', { class: 'f c' }, e, lab, er) : h('div', { class: 'f' }, lab, e, er);
-  const mark = req => req ? h('span', { class: 'rq', 'aria-hidden': 'true' }, ' *') : '';
-
   function build(box, D, key, b) {
-    const L = texts(D.language), C = D.consent, S = D.success || {}, B = D.button || {};
+    const L = texts(D.language), S = D.success || {}, B = D.button || {}, C = D.consent;
     const form = h('form', { novalidate: true, 'aria-label': D.name || null });
     const st = h('div', { class: 'st', role: 'status', 'aria-live': 'polite' });
     const say = (m, err) => {
-      st.textContent = m === st.textContent ? m + '\u00a0' : m; // re-announce a repeated message
-      st.className = 'st' + (err ? ' e' : '');
+      st.textContent = m === st.textContent ? m + '\u00a0' : m; // a changed text re-announces a repeated message
+      st.className = err ? 'st e' : 'st';
     };
     const items = []; // {f, e, er} in form order: what is validated and posted
     let consentText = null;
 
-    D.fields.forEach((f, i) => {
+    // Consent renders as one more (required) checkbox, posted as _lc_consent=1.
+    D.fields.concat(C && C.text ? [{ name: '_lc_consent', type: 'checkbox', required: C.required, html: C.text }] : []).forEach((f, i) => {
       const t = f.type, id = 'lc' + i, req = !!f.required;
       if (t === 'hidden') return items.push({ f, e: form.appendChild(h('input', { type: 'hidden', value: f.placeholder || '' })) });
-      const er = h('p', { class: 'er', id: id + 'e' });
-      const a = { id, name: f.name, required: req, 'aria-describedby': er.id, autocomplete: AC[f.name] || AC[t] || null };
+      const er = h('p', { class: 'er', id: id + 'e' }), lab = h('label', { for: id });
+      const a = { id, name: f.name, required: req, 'aria-describedby': er.id, autocomplete: !f.html && (AC[f.name] || AC[t]) };
       let e;
       if (t === 'select') {
-        e = h('select', a, ...(req ? [] : [h('option', { value: '' }, '—')]),
-          ...(f.options || []).map(o => h('option', { value: o }, String(o))));
+        e = h('select', a, ...(req ? [] : [h('option', { value: '' }, '—')]), ...(f.options || []).map(o => h('option', { value: o }, o)));
       } else {
         Object.assign(a, { maxlength: t !== 'checkbox' && f.max_length || null, placeholder: f.placeholder || null });
         e = t === 'textarea' ? h('textarea', Object.assign(a, { rows: 4 }))
-          : h('input', Object.assign(a, { type: /^(email|tel|checkbox)$/.test(t) ? t : 'text', value: t === 'checkbox' ? '1' : null }));
+          : h('input', Object.assign(a, { type: /^(email|tel|checkbox)$/.test(t) ? t : 'text', value: t === 'checkbox' && 1 }));
       }
+      if (f.html) {
+        const tpl = d.createElement('template');
+        tpl.innerHTML = f.html; // inert: template content never runs scripts nor loads images
+        rich(tpl.content, lab);
+        consentText = lab.textContent.trim();
+      } else lab.append(f.label || f.name);
+      if (req) lab.append(h('span', { class: 'rq', 'aria-hidden': 'true' }, ' *'));
       items.push({ f, e, er });
-      form.append(row(t === 'checkbox', e, h('label', { for: id }, String(f.label || f.name), mark(req)), er));
+      form.append(t === 'checkbox' ? h('div', { class: 'f c' }, e, lab, er) : h('div', { class: 'f' }, lab, e, er));
     });
 
-    if (C && C.text) {
-      const lab = h('label', { for: 'lcc' }), er = h('p', { class: 'er', id: 'lcce' });
-      const tpl = d.createElement('template');
-      tpl.innerHTML = C.text; // inert: template content never runs scripts or loads images
-      rich(tpl.content, lab);
-      consentText = lab.textContent.trim();
-      lab.append(mark(C.required));
-      const e = h('input', { type: 'checkbox', id: 'lcc', value: '1', required: !!C.required, 'aria-describedby': er.id });
-      items.push({ f: { name: '_lc_consent', type: 'checkbox', required: C.required }, e, er });
-      form.append(row(1, e, lab, er));
-    }
-
     // Honeypot: invisible to people and assistive tech, tempting to bots.
-    const hp = h('input', { type: 'text', id: 'lchp', name: 'website', tabindex: '-1', autocomplete: 'off' });
+    const hp = h('input', { id: 'lchp', name: 'website', tabindex: -1, autocomplete: 'off' });
     form.append(h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', { for: 'lchp' }, 'Website'), hp));
 
-    const label = String(B.text || L.b), btn = h('button', { type: 'submit' }, label);
-    btn.style.backgroundColor = B.background || ''; // CSSOM ignores anything that is not a colour
+    const label = B.text || L[SEND], btn = h('button', {}, label);
+    btn.style.backgroundColor = B.background || ''; // the CSSOM drops anything that is not a colour
     btn.style.color = B.color || '';
     form.append(btn);
     if (D.language) box.setAttribute('lang', D.language);
-    box.textContent = '';
     box.append(form, st);
 
     const show = (x, m) => {
       x.er.textContent = m;
       if (m) x.e.setAttribute('aria-invalid', 'true'); else x.e.removeAttribute('aria-invalid');
     };
+    const firstBad = () => (items.find(x => x.er && x.er.textContent) || {}).e;
     const clear = ev => { const x = items.find(x => x.e === ev.target); if (x && x.er) show(x, ''); };
     form.addEventListener('input', clear);
     form.addEventListener('change', clear);
@@ -198,50 +164,47 @@ button:hover{filter:brightness(.9)}button:disabled{opacity:.7;cursor:progress}
     const finish = j => {
       const u = j.redirect || (!j.message && S.mode === 'redirect' && S.url);
       if (http(u)) return location.assign(u);
-      const m = String(j.message || S.message || L.t), ok = h('p', { class: 'ok', tabindex: '-1' }, m);
+      const m = j.message || S.message || L[THANKS], ok = h('p', { class: 'ok', tabindex: -1 }, m);
       form.replaceWith(ok);
       ok.focus();
       say(m);
-      st.className = 'st sr'; // announced, but the visible copy is the paragraph
+      st.className = 'sr'; // still announced; the visible copy is the paragraph
     };
 
+    // One _lc_id per submission attempt: kept across retries, double clicks and fixes, renewed only after success.
     let id = uuid(), busy = false;
     const t0 = Date.now();
     form.addEventListener('submit', async ev => {
       let sent = false, refocus = false;
       try {
         ev.preventDefault();
-        if (busy) return; // double click / double Enter: one request, one _lc_id
-        let bad = null;
-        items.forEach(x => { if (x.er) { const m = check(x.f, x.e, L); show(x, m); bad = bad || (m && x.e); } });
-        if (bad) return bad.focus(); // its error is its description, read on focus
+        if (busy) return;
+        items.forEach(x => x.er && show(x, check(x.f, x.e, L)));
+        if (firstBad()) return firstBad().focus(); // its error is its description, read on focus
         refocus = box.getRootNode().activeElement === btn;
         busy = btn.disabled = true;
-        btn.textContent = L.s;
-        say(L.s);
+        btn.textContent = L[SENDING];
+        say(L[SENDING]);
         const body = new URLSearchParams();
-        items.forEach(({ f, e }) => e.type === 'checkbox' ? e.checked && body.append(f.name, '1') : body.append(f.name, e.value.trim()));
+        items.forEach(({ f, e }) => e.type !== 'checkbox' ? body.append(f.name, e.value.trim()) : e.checked && body.append(f.name, 1));
         [['_lc_id', id], ['_lc_hp', hp.value], ['_lc_t', Date.now() - t0], ['_lc_page', location.href], ['_lc_ref', d.referrer]]
-          .concat(ATTR.filter(k => attribution[k]).map(k => [k, attribution[k]]))
-          .concat(consentText != null ? [['_lc_consent_text', consentText]] : [])
+          .concat(ATTR.filter(k => attribution[k]).map(k => [k, attribution[k]]), consentText != null ? [['_lc_consent_text', consentText]] : [])
           .forEach(p => body.append(p[0], p[1]));
         const r = await post(http(D.submit_url) ? D.submit_url : b + '/f/' + encodeURIComponent(key), body);
         const j = (r && await r.json().catch(() => 0)) || {};
         if (r && r.ok) { sent = true; id = uuid(); return finish(j); }
         const fe = (r && r.status === 400 && j.fields) || {};
-        items.forEach(x => {
-          if (x.er && own(fe, x.f.name)) { show(x, [].concat(fe[x.f.name]).join(' ')); bad = bad || x.e; }
-        });
-        say(String(j.error || (!r || r.status === 503 ? L.n : r.status === 429 ? L.m : L.g)), 1);
-        if (bad) { refocus = false; bad.focus(); }
+        Object.keys(fe).forEach(k => items.forEach(x => x.er && x.f.name === k && show(x, [].concat(fe[k]).join(' '))));
+        say(j.error || (!r || r.status === 503 ? L[NETWORK] : r.status === 429 ? L[TOO_MANY] : L[FAILED]), 1);
+        if (firstBad()) { refocus = false; firstBad().focus(); }
       } catch (e) {
-        say(L.g, 1);
+        say(L[FAILED], 1);
         warn(e);
       } finally {
-        if (!sent && busy) {
+        if (busy && !sent) {
           busy = btn.disabled = false;
           btn.textContent = label;
-          if (refocus) btn.focus(); // disabling blurred the button; give keyboard users their place back
+          if (refocus) btn.focus(); // disabling blurred the button: give keyboard users their place back
         }
       }
     });
@@ -256,28 +219,27 @@ button:hover{filter:brightness(.9)}button:disabled{opacity:.7;cursor:progress}
       try { root = el.attachShadow({ mode: 'open' }); } catch (e) { root = el.appendChild(d.createElement('div')).attachShadow({ mode: 'open' }); }
       const box = h('div', { class: 'lc' });
       root.append(h('style', 0, CSS), box);
-      (b && key ? load(b + '/f/' + encodeURIComponent(key) + '.json') : Promise.reject(Error('no form key or base URL')))
+      (b && key ? fetch(b + '/f/' + encodeURIComponent(key) + '.json', { credentials: 'omit' }) : Promise.reject('no key'))
+        .then(r => { if (!r.ok) throw Error('HTTP ' + r.status); return r.json(); })
         .then(D => build(box, D, key, b))
         .catch(e => {
           box.textContent = '';
-          box.append(h('p', { class: 'st e' }, texts().f));
+          box.append(h('p', { class: 'e' }, texts()[NOT_LOADED]));
           warn('form "' + key + '" could not be loaded.', e);
         });
     } catch (e) { warn(e); }
   }
 
-  // Render every not-yet-processed script tag / placeholder inside (and including) node.
-  const scan = node => {
-    [node].concat([...node.querySelectorAll(SEL)]).forEach(n => {
-      if (!n.matches || !n.matches(SEL) || done.has(n)) return;
-      if (n.localName !== 'script') return render(n, null, base);
-      done.add(n);
-      if (n.closest('head')) return; // nowhere visible to render: use a <div data-leadcapture-form>
-      const host = d.createElement('div');
-      n.parentNode.insertBefore(host, n.nextSibling);
-      render(host, n.getAttribute('data-form'), baseOf(n.src));
-    });
-  };
+  // Render every not-yet-processed script tag / placeholder in (and including) node.
+  const scan = node => [node, ...node.querySelectorAll(SEL)].forEach(n => {
+    if (!n.matches || !n.matches(SEL) || done.has(n)) return;
+    if (n.localName !== 'script') return render(n, null, base);
+    done.add(n);
+    if (n.closest('head')) return; // nowhere visible: use a <div data-leadcapture-form> instead
+    const host = d.createElement('div');
+    n.parentNode.insertBefore(host, n.nextSibling);
+    render(host, n.getAttribute('data-form'), baseOf(n.src));
+  });
 
   try {
     w.LeadCapture = { render: (el, key) => render(el, key, base) };

@@ -5,16 +5,24 @@ from __future__ import annotations
 
 import os
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_core.db import make_engine, make_session_factory
 
+_engine: Engine | None = None
 _factory: sessionmaker[Session] | None = None
 
 
 def configure(database_url: str) -> sessionmaker[Session]:
-    global _factory
-    _factory = make_session_factory(make_engine(database_url))
+    """Point this process at a database; reconfiguring to the same URL keeps the pool."""
+    global _engine, _factory
+    if _engine is not None and _factory is not None:
+        if _engine.url.render_as_string(hide_password=False) == database_url:
+            return _factory
+        _engine.dispose()
+    _engine = make_engine(database_url)
+    _factory = make_session_factory(_engine)
     return _factory
 
 
