@@ -1,5 +1,10 @@
-"""Admin pages for signed-in staff."""
+"""Admin pages for signed-in staff: one blueprint, a module per area."""
 
-from capture.admin.views import bp
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+# Each module registers its routes on ``bp``.
+from capture.admin import forms, prospects, sign_in  # noqa: E402, F401
 
 __all__ = ["bp"]

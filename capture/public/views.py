@@ -134,6 +134,7 @@ def _origin_ok(definition: dict[str, Any], origin: str | None) -> bool:
 def _with_cors(response: Response, origin: str | None) -> Response:
     if origin:
         response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = "Retry-After"
         response.headers["Vary"] = "Origin"
     return response
 
