@@ -1,0 +1,20 @@
+"""Production gunicorn settings: ``gunicorn --config python:capture.gunicorn_conf capture.wsgi:app``.
+
+The submit path is I/O-bound (one Redis round trip), so a few processes with
+threads each use two cores well; override with GUNICORN_WORKERS / GUNICORN_THREADS."""
+
+from __future__ import annotations
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", 2 * (os.cpu_count() or 1)))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+worker_class = "gthread"
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+max_requests = 10000
+max_requests_jitter = 1000
+accesslog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
