@@ -44,12 +44,19 @@ class FormCache:
         self._factory = factory
         self._validators: dict[tuple[str, str], SubmissionValidator] = {}
 
-    def definition(self, key: str) -> dict[str, Any] | None:
+    def definition(self, key: str, count_view: bool = False) -> dict[str, Any] | None:
         """The form's definition, or ``None`` for an unknown key. Raises the Redis
-        (or, on a cold miss, database) error when the service cannot tell."""
+        (or, on a cold miss, database) error when the service cannot tell.
+        ``count_view`` counts a form view in the same round trip."""
         if not key or len(key) > 32:
             return None
-        raw = self._redis.get(_PREFIX + key)
+        if count_view:
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.get(_PREFIX + key)
+            pipe.incr(f"lc:stats:views:{key}")
+            raw = pipe.execute()[0]
+        else:
+            raw = self._redis.get(_PREFIX + key)
         if raw == _MISSING:
             return None
         if raw is not None:

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from redis import Redis
 from rq import Queue
 
+from capture.public.admission import Admitter, RateLimit
 from worker.queues import submissions_queue
 
 
@@ -18,8 +19,11 @@ def init_app(app: Flask) -> None:
         socket_connect_timeout=settings.redis_timeout,
         health_check_interval=30,
     )
+    queue = submissions_queue(connection)
+    limits = tuple(RateLimit.parse(scope, text) for scope, text in settings.rate_limits())
     app.extensions["lc_redis"] = connection
-    app.extensions["lc_queue"] = submissions_queue(connection)
+    app.extensions["lc_queue"] = queue
+    app.extensions["lc_admitter"] = Admitter(connection, queue, limits)
 
 
 def redis() -> Redis:
@@ -28,3 +32,7 @@ def redis() -> Redis:
 
 def queue() -> Queue:
     return current_app.extensions["lc_queue"]
+
+
+def admitter() -> Admitter:
+    return current_app.extensions["lc_admitter"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 WEAK_SECRETS = frozenset({"", "dev", "secret", "changeme", "change-me", "development"})
 MIN_SECRET_LENGTH = 32
@@ -25,7 +25,14 @@ class Settings:
     trusted_proxy_hops: int = 0
     redis_timeout: float = 1.0
     demo_pages: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
+    # "<count>/<seconds>" of accepted submissions per client IP, per form, and in all.
+    rate_limit_ip: str = "20/60"
+    rate_limit_form: str = "600/60"
+    rate_limit_global: str = "6000/60"
+    spam_min_seconds: float = 3.0
+    # Treat a submission without a signed render token as spam (the snippet and
+    # the standalone page always send one).
+    require_render_token: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -51,11 +58,29 @@ class Settings:
             trusted_proxy_hops=int(env.get("TRUSTED_PROXY_HOPS", 0)),
             redis_timeout=float(env.get("REDIS_TIMEOUT", 1.0)),
             demo_pages=env.get("DEMO_PAGES", "") == "1",
+            rate_limit_ip=env.get("RATE_LIMIT_PER_IP", "20/60"),
+            rate_limit_form=env.get("RATE_LIMIT_PER_FORM", "600/60"),
+            rate_limit_global=env.get("RATE_LIMIT_GLOBAL", "6000/60"),
+            spam_min_seconds=float(env.get("SPAM_MIN_SECONDS", 3.0)),
+            require_render_token=env.get("REQUIRE_RENDER_TOKEN", "0") == "1",
         )
         settings.check()
         return settings
 
+    def rate_limits(self) -> tuple[tuple[str, str], ...]:
+        return (
+            ("ip", self.rate_limit_ip),
+            ("form", self.rate_limit_form),
+            ("global", self.rate_limit_global),
+        )
+
     def check(self) -> None:
+        for scope, text in self.rate_limits():
+            count, _, window = text.partition("/")
+            if not (count.isdigit() and window.isdigit() and int(window) > 0):
+                raise SettingsError(
+                    f"Rate limit per {scope} must look like 20/60 (count/seconds), not {text!r}."
+                )
         if self.environment not in ("production", "development", "test"):
             raise SettingsError("LEADCAPTURE_ENV must be production, development or test.")
         if self.is_production and (

@@ -34,13 +34,20 @@ def queued(redis: Redis) -> int:
     return Queue(SUBMISSIONS, connection=redis).count
 
 
-def test_submission_becomes_one_prospect_with_the_forms_presets(client, db, make_form, drain, session_factory):
+def test_submission_becomes_one_prospect_with_the_forms_presets(
+    client, db, make_form, drain, session_factory
+):
     with session_factory.begin() as session:
         owner = create_user(session, "sales@example.com", "correct horse battery", "sales", name="Sam Sales")
         status = session.scalar(select(Status).where(Status.name == "In progress"))
         source = session.scalar(select(Source).where(Source.name == "Marketing campaign"))
         priority = session.scalar(select(Priority).where(Priority.name == "High"))
-        ids = {"owner_id": owner.id, "status_id": status.id, "source_id": source.id, "priority_id": priority.id}
+        ids = {
+            "owner_id": owner.id,
+            "status_id": status.id,
+            "source_id": source.id,
+            "priority_id": priority.id,
+        }
     form = make_form(
         **ids,
         consent_enabled=True,
@@ -294,7 +301,8 @@ def test_definition_is_public_cacheable_and_hides_server_config(client, make_for
     assert set(body) == {"key", "name", "language", "fields", "consent", "button", "success", "submit_url"}
     assert body["submit_url"].endswith(f"/f/{form['key']}")
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    assert "max-age" in response.headers["Cache-Control"]
+    assert response.headers["Cache-Control"] == "no-cache"  # revalidated each load: a view, a fresh token
+    assert response.headers["X-LC-Token"]
     again = client.get(f"/f/{form['key']}.json", headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
 
@@ -303,7 +311,9 @@ def test_intake_needs_no_database(settings, make_form, redis):
     """The submit path reads the form from Redis only: an app whose database is
     unreachable still accepts (and queues) submissions."""
     form = make_form()
-    no_db = create_app(replace(settings, database_url=f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none"))
+    no_db = create_app(
+        replace(settings, database_url=f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none")
+    )
     response = no_db.test_client().post(
         f"/f/{form['key']}", data={"name": "Ana", "email": "ana@example.com"}, headers={**ORIGIN, **JSON}
     )
@@ -334,11 +344,15 @@ def test_no_javascript_page_posts_and_redirects_303(client, make_form, drain, db
     assert 'name="_lc_id"' in html and 'name="email"' in html
     browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     own_origin = {"Origin": "http://localhost"}
-    bad = client.post(f"/f/{form['key']}", data={"name": "Ana", "email": "x"}, headers={**own_origin, **browser})
+    bad = client.post(
+        f"/f/{form['key']}", data={"name": "Ana", "email": "x"}, headers={**own_origin, **browser}
+    )
     assert bad.status_code == 400
     assert "Enter a valid email address." in bad.get_data(as_text=True)
     good = client.post(
-        f"/f/{form['key']}", data={"name": "Ana", "email": "ana@example.com"}, headers={**own_origin, **browser}
+        f"/f/{form['key']}",
+        data={"name": "Ana", "email": "ana@example.com"},
+        headers={**own_origin, **browser},
     )
     assert good.status_code == 303
     assert good.headers["Location"].endswith(f"/f/{form['key']}/thanks")
@@ -364,7 +378,9 @@ def test_deleted_presets_fall_back_to_defaults(client, db, make_form, drain, ses
     with session_factory.begin() as session:
         owner = create_user(session, "gone@example.com", "correct horse battery", "sales")
     form = make_form(owner_id=owner.id)
-    client.post(f"/f/{form['key']}", data={"name": "Ana", "email": "a@example.com"}, headers={**ORIGIN, **JSON})
+    client.post(
+        f"/f/{form['key']}", data={"name": "Ana", "email": "a@example.com"}, headers={**ORIGIN, **JSON}
+    )
     with session_factory.begin() as session:
         session.delete(session.get(User, owner.id))
     assert drain() == 1

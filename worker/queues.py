@@ -8,7 +8,9 @@ from typing import Any
 from redis import Redis
 from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError
+from rq.job import Job
 from rq.serializers import JSONSerializer
+from rq.utils import now
 
 SUBMISSIONS = "submissions"
 PROCESS_SUBMISSION = "worker.jobs.process_submission"
@@ -19,7 +21,7 @@ KNOWN_JOBS = frozenset({PROCESS_SUBMISSION})
 # Backoff long enough to ride out a database outage of many minutes without
 # exhausting retries; each retry also covers a job orphaned by a killed worker.
 RETRY_INTERVALS = [2, 5, 10, 30, 60, 120, 300, 600, 900, 1800]
-JOB_TIMEOUT = 30
+JOB_TIMEOUT = 15  # one insert; short so a job orphaned by a killed worker is retried soon
 RESULT_TTL = 3600  # keep finished jobs an hour, so a late duplicate is still seen as one
 FAILURE_TTL = 30 * 24 * 3600
 
@@ -28,21 +30,29 @@ def submissions_queue(connection: Redis) -> Queue:
     return Queue(SUBMISSIONS, connection=connection, serializer=JSONSerializer)
 
 
+def submission_job(queue: Queue, payload: dict[str, Any]) -> Job:
+    """The RQ job for one submission, built but not saved: the web app stores it
+    together with its rate-limit and duplicate checks in one Redis round trip."""
+    job = queue.create_job(
+        PROCESS_SUBMISSION,
+        args=(payload,),
+        job_id=payload["submission_id"],
+        retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+        timeout=JOB_TIMEOUT,
+        result_ttl=RESULT_TTL,
+        failure_ttl=FAILURE_TTL,
+        description=f"submission {payload['submission_id']} for form {payload['form_key']}",
+    )
+    job.origin = queue.name
+    job.enqueued_at = now()
+    return job
+
+
 def enqueue_submission(queue: Queue, payload: dict[str, Any]) -> bool:
-    """Queue one submission under its id; ``False`` if that id is already queued
-    or done, so a double click or a retried request never makes a second job."""
+    """Queue one submission under its id with RQ's own unique enqueue; ``False``
+    if that id is already queued or done (used by scripts and tests)."""
     try:
-        queue.enqueue(
-            PROCESS_SUBMISSION,
-            payload,
-            job_id=payload["submission_id"],
-            unique=True,
-            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-            job_timeout=JOB_TIMEOUT,
-            result_ttl=RESULT_TTL,
-            failure_ttl=FAILURE_TTL,
-            description=f"submission {payload['submission_id']} for form {payload['form_key']}",
-        )
+        queue.enqueue_job(submission_job(queue, payload), unique=True)
     except DuplicateJobError:
         return False
     return True

@@ -20,7 +20,17 @@ from crm_core.submissions import SubmissionValidator
 # retried is the same submission; the same key on another form is not.
 _NAMESPACE = uuid.UUID("9f1d3c4e-6a57-4b8e-9a43-2f0c1b7d5e10")
 META_FIELDS = frozenset(
-    {"_lc_id", "_lc_hp", "_lc_t", "_lc_page", "_lc_ref", "_lc_consent", "_lc_consent_text", "csrf_token"}
+    {
+        "_lc_id",
+        "_lc_hp",
+        "_lc_t",
+        "_lc_ts",
+        "_lc_page",
+        "_lc_ref",
+        "_lc_consent",
+        "_lc_consent_text",
+        "csrf_token",
+    }
 )
 _TRUE = {"1", "on", "true", "yes"}
 

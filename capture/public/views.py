@@ -28,9 +28,10 @@ from capture import redis_client
 from capture.form_cache import FormCache
 from capture.public.answers import error, wants_html
 from capture.public.intake import SubmissionInvalid, build_submission
+from capture.public.render_token import RenderTokens
+from capture.public.spam import quarantine
 from crm_core.domains import origin_allowed, origin_of
 from crm_core.forms import public_definition
-from worker.queues import enqueue_submission
 
 bp = Blueprint("public", __name__)
 
@@ -62,8 +63,8 @@ def _own_origin() -> str:
     return origin_of(base) or ""
 
 
-def _load_definition(key: str) -> dict[str, Any] | None:
-    definition = form_cache().definition(key)
+def _load_definition(key: str, count_view: bool = False) -> dict[str, Any] | None:
+    definition = form_cache().definition(key, count_view=count_view)
     if definition is None or not definition["active"]:
         return None
     return definition
@@ -78,7 +79,7 @@ def _submit_url(key: str) -> str:
 @bp.get("/f/<key>.json")
 def definition_json(key: str) -> Response:
     try:
-        definition = _load_definition(key)
+        definition = _load_definition(key, count_view=True)
     except (RedisError, SQLAlchemyError):
         return error(503, UNAVAILABLE, retry_after=5)
     if definition is None:
@@ -88,7 +89,11 @@ def definition_json(key: str) -> Response:
         body = {**public_definition(definition), "submit_url": _submit_url(key)}
         response = Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:20])
-        response.headers["Cache-Control"] = "public, max-age=60, stale-while-revalidate=600"
+        # Revalidated on every load (a 304 when unchanged) so each view is counted
+        # and carries a fresh render token in a header.
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-LC-Token"] = render_tokens().issue(key)
+        response.headers["Access-Control-Expose-Headers"] = "X-LC-Token"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response.make_conditional(request)
 
@@ -98,13 +103,18 @@ def form_page(key: str) -> Response | str:
     """The form as a plain HTML page: works with JavaScript off, and is the
     target of the iframe embed variant."""
     try:
-        definition = _load_definition(key)
+        definition = _load_definition(key, count_view=True)
     except (RedisError, SQLAlchemyError):
         return error(503, UNAVAILABLE, retry_after=5)
     if definition is None:
         return error(404, "This form does not exist or is not active.")
     return render_template(
-        "public/form_page.html", form=definition, values={}, errors={}, client_key=str(uuid.uuid4())
+        "public/form_page.html",
+        form=definition,
+        values={},
+        errors={},
+        client_key=str(uuid.uuid4()),
+        render_token=render_tokens().issue(key),
     )
 
 
@@ -193,19 +203,40 @@ def submit(key: str) -> Response | str:
                     errors=exc.fields,
                     message=str(exc),
                     client_key=data.get("_lc_id") or str(uuid.uuid4()),
+                    render_token=render_tokens().issue(key),
                 ),
                 status=400,
             )
         return _with_cors(error(400, str(exc), fields=exc.fields), origin)
+    spam_reason = "honeypot" if submission.is_spam else _render_token_problem(key, data.get("_lc_ts"))
     try:
-        if submission.is_spam:
-            redis_client.redis().incr(f"lc:stats:spam:{key}")
+        if spam_reason:
+            quarantine(redis_client.redis(), key, spam_reason, submission.payload)
         else:
-            enqueue_submission(redis_client.queue(), submission.payload)
+            admission = redis_client.admitter().admit(submission.payload, request.remote_addr or "unknown")
+            if admission.limited:
+                return _with_cors(
+                    error(
+                        429,
+                        "Too many submissions. Please try again in a minute.",
+                        retry_after=admission.retry_after,
+                    ),
+                    origin,
+                )
     except RedisError:
         current_app.logger.warning("queue unreachable; answered 503 for form %s", key)
         return _with_cors(error(503, UNAVAILABLE, retry_after=5), origin)
     return _with_cors(_accepted(definition, submission.submission_id), origin)
+
+
+def render_tokens() -> RenderTokens:
+    return current_app.extensions["lc_render_tokens"]
+
+
+def _render_token_problem(key: str, token: Any) -> str | None:
+    if not token:
+        return "no render token" if current_app.config["LC_SETTINGS"].require_render_token else None
+    return None if render_tokens().is_plausible(key, str(token)) else "implausible render time"
 
 
 def _accepted(definition: dict[str, Any], sid: str) -> Response:
