@@ -13,6 +13,7 @@ from capture import database, redis_client, security_headers
 from capture.admin import bp as admin_bp
 from capture.form_cache import FormCache
 from capture.public import bp as public_bp
+from capture.public.render_token import RenderTokens
 from capture.settings import Settings
 
 csrf = CSRFProtect()
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     database.init_app(app)
     redis_client.init_app(app)
     app.extensions["lc_form_cache"] = FormCache(app.extensions["lc_redis"], app.extensions["lc_db"])
+    app.extensions["lc_render_tokens"] = RenderTokens(settings.secret_key, settings.spam_min_seconds)
     csrf.init_app(app)
     csrf.exempt(public_bp)
     security_headers.init_app(app)
