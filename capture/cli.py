@@ -4,6 +4,7 @@ scripting helpers."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import signal
@@ -108,10 +109,8 @@ def _stop_process_group(process: subprocess.Popen[bytes], timeout: float = 15.0)
         os.killpg(process.pid, signal.SIGTERM)  # warm shutdown: the current job finishes
         process.wait(timeout)
     except (subprocess.TimeoutExpired, ProcessLookupError):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         process.wait()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from http.cookiejar import CookieJar
+import contextlib
 import os
 import re
 import signal
@@ -12,10 +12,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from http.cookiejar import CookieJar
 from typing import Any
 
 
-def wait_for(predicate: Callable[[], Any], timeout: float, interval: float = 0.1, what: str = "condition") -> Any:
+def wait_for(
+    predicate: Callable[[], Any], timeout: float, interval: float = 0.1, what: str = "condition"
+) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = predicate()
@@ -58,10 +61,8 @@ def log_in(base_url: str, email: str, password: str) -> Any:
 def stop_tree(process: subprocess.Popen[Any], sig: int = signal.SIGTERM, timeout: float = 20) -> int:
     """Signal a process started with ``start_new_session=True`` and all its children."""
     if process.poll() is None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            pass
     try:
         return process.wait(timeout)
     except subprocess.TimeoutExpired:
