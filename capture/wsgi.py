@@ -1,5 +1,8 @@
-"""Entry point for gunicorn: ``gunicorn "capture.wsgi:app"``."""
+"""Entry point for gunicorn: ``gunicorn --config python:capture.gunicorn_conf capture.wsgi:app``."""
 
 from capture.app import create_app
+from capture.health import log_startup_health
 
 app = create_app()
+with app.app_context():
+    log_startup_health()

@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from rq import get_current_job
+
 from crm_core.db import transaction
 from crm_core.prospects import create_prospect_from_submission
+from worker.queues import RETRY_INTERVALS
 from worker.runtime import session_factory
 
 log = logging.getLogger(__name__)
@@ -15,10 +18,17 @@ log = logging.getLogger(__name__)
 def process_submission(payload: dict[str, Any]) -> dict[str, Any]:
     """Turn one accepted submission into its prospect. Database errors propagate
     so RQ retries the job with backoff; a re-run finds the prospect and stops."""
+    attempt = _attempt()
     with transaction(session_factory()) as session:
         created = create_prospect_from_submission(session, payload)
-    if created:
-        log.info("prospect created for submission %s", payload["submission_id"])
-    else:
-        log.info("submission %s already processed; nothing to do", payload["submission_id"])
-    return {"created": created}
+    outcome = "prospect created" if created else "already processed, nothing to do"
+    log.info("submission %s attempt %d: %s", payload["submission_id"], attempt, outcome)
+    return {"created": created, "attempt": attempt}
+
+
+def _attempt() -> int:
+    """1 for the first run; more when RQ retried the job (after an error or a killed worker)."""
+    job = get_current_job()
+    if job is None or job.retries_left is None:
+        return 1
+    return len(RETRY_INTERVALS) - job.retries_left + 1

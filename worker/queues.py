@@ -20,7 +20,9 @@ KNOWN_JOBS = frozenset({PROCESS_SUBMISSION})
 
 # Backoff long enough to ride out a database outage of many minutes without
 # exhausting retries; each retry also covers a job orphaned by a killed worker.
-RETRY_INTERVALS = [2, 5, 10, 30, 60, 120, 300, 600, 900, 1800]
+# 12 tries spread over more than an hour: a database outage of many minutes
+# exhausts no job, and the first retries come quickly once it is back.
+RETRY_INTERVALS = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 900, 1800]
 JOB_TIMEOUT = 15  # one insert; short so a job orphaned by a killed worker is retried soon
 RESULT_TTL = 3600  # keep finished jobs an hour, so a late duplicate is still seen as one
 FAILURE_TTL = 30 * 24 * 3600

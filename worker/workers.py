@@ -10,15 +10,16 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 
 from worker import runtime
-from worker.queues import KNOWN_JOBS, SUBMISSIONS
+from worker.queues import JOB_TIMEOUT, KNOWN_JOBS, SUBMISSIONS
 
 log = logging.getLogger(__name__)
 
 # A job orphaned by a killed worker is noticed when its heartbeat expires
-# (job timeout + 60 s) at the next maintenance pass; these keep that under
-# three minutes even on an idle queue.
+# (job timeout + HEARTBEAT_MARGIN) at the next maintenance pass, then retried;
+# these keep that well under three minutes even on an idle queue.
 MAINTENANCE_INTERVAL = 30
 WORKER_TTL = 45
+HEARTBEAT_MARGIN = 15
 
 
 class UnknownJobError(RuntimeError):
@@ -43,8 +44,14 @@ class LeadWorker(SimpleWorker):
 
     job_class = LeadJob
 
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        # The job runs in this thread, so nothing refreshes its heartbeat while it
+        # runs: it must outlive the job's timeout, but no longer than needed.
+        return int(job.timeout or JOB_TIMEOUT) + HEARTBEAT_MARGIN
+
 
 def run_worker(redis_url: str, database_url: str, *, burst: bool = False, name: str | None = None) -> bool:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     runtime.configure(database_url)
     connection = Redis.from_url(redis_url)
     worker = LeadWorker(
