@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from capture import database, redis_client, security_headers
 from capture.admin import bp as admin_bp
 from capture.form_cache import FormCache
+from capture.health import bp as health_bp
 from capture.public import bp as public_bp
 from capture.public.render_token import RenderTokens
 from capture.settings import Settings
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security_headers.init_app(app)
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(admin_bp)
     app.add_url_rule("/", "index", _index)
     return app

@@ -3,6 +3,7 @@ PostgreSQL server, worker processes, and counting what landed."""
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -65,10 +66,8 @@ class PrivatePostgres:
         return self.url(name)
 
     def destroy(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
