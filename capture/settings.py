@@ -32,7 +32,7 @@ class Settings:
     spam_min_seconds: float = 3.0
     # Treat a submission without a signed render token as spam (the snippet and
     # the standalone page always send one).
-    require_render_token: bool = False
+    require_render_token: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -62,7 +62,7 @@ class Settings:
             rate_limit_form=env.get("RATE_LIMIT_PER_FORM", "600/60"),
             rate_limit_global=env.get("RATE_LIMIT_GLOBAL", "6000/60"),
             spam_min_seconds=float(env.get("SPAM_MIN_SECONDS", 3.0)),
-            require_render_token=env.get("REQUIRE_RENDER_TOKEN", "0") == "1",
+            require_render_token=env.get("REQUIRE_RENDER_TOKEN", "1") == "1",
         )
         settings.check()
         return settings

@@ -105,7 +105,7 @@ button:hover{filter:brightness(.9)}button:disabled{opacity:.7;cursor:progress}.s
     }
   };
 
-  function build(box, D, key, b) {
+  function build(box, D, key, b, token) {
     const L = texts(D.language), S = D.success || {}, B = D.button || {}, C = D.consent;
     const form = h('form', { novalidate: true, 'aria-label': D.name || null });
     const st = h('div', { class: 'st', role: 'status', 'aria-live': 'polite' });
@@ -187,7 +187,7 @@ button:hover{filter:brightness(.9)}button:disabled{opacity:.7;cursor:progress}.s
         say(L[SENDING]);
         const body = new URLSearchParams();
         items.forEach(({ f, e }) => e.type !== 'checkbox' ? body.append(f.name, e.value.trim()) : e.checked && body.append(f.name, 1));
-        [['_lc_id', id], ['_lc_hp', hp.value], ['_lc_t', Date.now() - t0], ['_lc_page', location.href], ['_lc_ref', d.referrer]]
+        [['_lc_id', id], ['_lc_ts', token || ''], ['_lc_hp', hp.value], ['_lc_t', Date.now() - t0], ['_lc_page', location.href], ['_lc_ref', d.referrer]]
           .concat(ATTR.filter(k => attribution[k]).map(k => [k, attribution[k]]), consentText != null ? [['_lc_consent_text', consentText]] : [])
           .forEach(p => body.append(p[0], p[1]));
         const r = await post(http(D.submit_url) ? D.submit_url : b + '/f/' + encodeURIComponent(key), body);
@@ -219,9 +219,9 @@ button:hover{filter:brightness(.9)}button:disabled{opacity:.7;cursor:progress}.s
       try { root = el.attachShadow({ mode: 'open' }); } catch (e) { root = el.appendChild(d.createElement('div')).attachShadow({ mode: 'open' }); }
       const box = h('div', { class: 'lc' });
       root.append(h('style', 0, CSS), box);
+      // X-LC-Token: the signed render time, posted back as _lc_ts (too fast or forged = spam).
       (b && key ? fetch(b + '/f/' + encodeURIComponent(key) + '.json', { credentials: 'omit' }) : Promise.reject('no key'))
-        .then(r => { if (!r.ok) throw Error('HTTP ' + r.status); return r.json(); })
-        .then(D => build(box, D, key, b))
+        .then(r => { if (!r.ok) throw Error('HTTP ' + r.status); return r.json().then(D => build(box, D, key, b, r.headers.get('X-LC-Token'))); })
         .catch(e => {
           box.textContent = '';
           box.append(h('p', { class: 'e' }, texts()[NOT_LOADED]));

@@ -138,6 +138,8 @@ def settings(database_url: str, redis_url: str, session_factory: sessionmaker[Se
         secret_key="test-secret-key-that-is-long-enough-0123456789",
         environment="test",
         demo_pages=True,
+        # Most tests post like an API client; the render-token rule has its own tests.
+        require_render_token=False,
     )
 
 

@@ -49,7 +49,15 @@ def test_entries_are_normalised_and_validated() -> None:
         "*.example.org",
         "xn--mnchen-3ya.de",
     ]
-    for bad in ["exa mple.com", "*.com", "foo.*.com", "https://example.com/path", "ftp://x.com", "a:99999", "-a.com"]:
+    for bad in [
+        "exa mple.com",
+        "*.com",
+        "foo.*.com",
+        "https://example.com/path",
+        "ftp://x.com",
+        "a:99999",
+        "-a.com",
+    ]:
         with pytest.raises(InvalidDomain):
             normalize_domains([bad])
 
@@ -63,7 +71,9 @@ def test_referer_gives_its_origin() -> None:
 _label = st.from_regex(r"[a-z0-9]{1,10}", fullmatch=True)
 
 
-@given(prefix=st.text(alphabet="abcxyz-.", min_size=1, max_size=8), suffix=st.text(alphabet="abc.-", max_size=8))
+@given(
+    prefix=st.text(alphabet="abcxyz-.", min_size=1, max_size=8), suffix=st.text(alphabet="abc.-", max_size=8)
+)
 def test_near_misses_never_pass(prefix: str, suffix: str) -> None:
     """Whatever is glued before or after the allowed host, it is a different host."""
     for host in (f"{prefix}example.com{suffix}", f"example.com{suffix}x"):

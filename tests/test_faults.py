@@ -63,6 +63,7 @@ class Stack:
             rate_limit_ip="1000000/60",
             rate_limit_form="1000000/60",
             rate_limit_global="1000000/60",
+            require_render_token=False,
         )
         self.app = create_app(self.settings)
         self.client = self.app.test_client()

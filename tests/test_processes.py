@@ -55,10 +55,13 @@ def test_leadcapture_serve_end_to_end(tmp_path: Path) -> None:
         status, _, page = http(demo_url)
         assert status == 200 and f'data-form="{key}"' in page and "/embed.js" in page
 
+        # As the snippet does: the definition carries a render token; a person takes a few seconds.
+        _, headers, _ = http(f"{base}/f/{key}.json")
+        time.sleep(3.1)
         started = time.monotonic()
         status, _, body = http(
             f"{base}/f/{key}",
-            {"name": "Ana Popescu", "email": "ana@example.ro", "_lc_consent": "1"},
+            {"name": "Ana Popescu", "email": "ana@example.ro", "_lc_consent": "1", "_lc_ts": headers["X-LC-Token"]},
             {"Origin": base, "Accept": "application/json"},
         )
         assert status == 202, body
@@ -79,10 +82,14 @@ def test_leadcapture_serve_end_to_end(tmp_path: Path) -> None:
         log.close()
     assert "Stopped." in output
     assert not port_open(port)
-    redis_pids = subprocess.run(["pgrep", "-f", str(tmp_path / "data" / "redis")], capture_output=True, text=True)
+    redis_pids = subprocess.run(
+        ["pgrep", "-f", str(tmp_path / "data" / "redis")], capture_output=True, text=True
+    )
     assert redis_pids.stdout.strip() == "", "the Redis child must be stopped too"
     redis_dir = tmp_path / "data" / "redis"
-    assert (redis_dir / "appendonly.aof").exists() or (redis_dir / "appendonlydir").exists(), "Redis runs with AOF"
+    assert (redis_dir / "appendonly.aof").exists() or (redis_dir / "appendonlydir").exists(), (
+        "Redis runs with AOF"
+    )
 
 
 @pytest.mark.faults
@@ -95,6 +102,7 @@ def test_production_commands(tmp_path: Path, fresh_database_url: str) -> None:
         "REDIS_URL": redis.url,
         "SECRET_KEY": "x" * 48,
         "LEADCAPTURE_ENV": "production",
+        "SPAM_MIN_SECONDS": "1",
     }
     processes: list[subprocess.Popen[bytes]] = []
     try:
@@ -119,9 +127,11 @@ def test_production_commands(tmp_path: Path, fresh_database_url: str) -> None:
             subprocess.Popen([str(BIN / "leadcapture"), "worker"], env=env, start_new_session=True)
         )
         wait_for(lambda: port_open(port), 30, what="gunicorn")
+        token = http(f"http://127.0.0.1:{port}/f/{key}.json")[1]["X-LC-Token"]
+        time.sleep(1.1)  # SPAM_MIN_SECONDS=1 below
         status, headers, body = http(
             f"http://127.0.0.1:{port}/f/{key}",
-            {"name": "Jonas Žukauskas", "email": "jonas@example.lt", "company": "UAB <Saulė>"},
+            {"name": "Jonas Žukauskas", "email": "jonas@example.lt", "company": "UAB <Saulė>", "_lc_ts": token},
             {"Origin": "https://example.com", "Accept": "application/json"},
         )
         assert status == 202, body
@@ -150,7 +160,12 @@ def test_production_commands(tmp_path: Path, fresh_database_url: str) -> None:
 
 
 def test_production_refuses_a_weak_secret_key(tmp_path: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": "sqlite://", "REDIS_URL": "redis://127.0.0.1:1/0", "SECRET_KEY": "dev"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": "sqlite://",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+        "SECRET_KEY": "dev",
+    }
     env["LEADCAPTURE_ENV"] = "production"
     result = subprocess.run(
         [sys.executable, "-c", "import capture.wsgi"], env=env, capture_output=True, text=True, check=False

@@ -56,7 +56,11 @@ def test_required_and_line_breaks() -> None:
 
 @pytest.mark.parametrize(
     ("language", "required"),
-    [("ro", "Acest câmp este obligatoriu."), ("lt", "Šis laukas privalomas."), ("fr", "Ce champ est obligatoire.")],
+    [
+        ("ro", "Acest câmp este obligatoriu."),
+        ("lt", "Šis laukas privalomas."),
+        ("fr", "Ce champ est obligatoire."),
+    ],
 )
 def test_messages_follow_the_form_language(language: str, required: str) -> None:
     assert errors({}, language)["name"] == [required]

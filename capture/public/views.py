@@ -186,7 +186,9 @@ def submit(key: str) -> Response | str:
         return error(404, "This form does not exist or is not active.")
     origin = _request_origin()
     if not _origin_ok(definition, origin):
-        return error(403, "This form does not accept submissions from this website.")
+        # Readable cross-origin (never for "null"), so the snippet can say why; nothing is created.
+        refused = error(403, "This form does not accept submissions from this website.")
+        return _with_cors(refused, origin_of(origin or ""))
     data = _form_data()
     if data is None:
         return _with_cors(error(400, "Send the form as form fields or a JSON object.", fields={}), origin)
@@ -245,7 +247,7 @@ def _accepted(definition: dict[str, Any], sid: str) -> Response:
         target = (
             success["url"]
             if success["mode"] == "redirect"
-            else url_for("public.thanks", key=definition["key"])
+            else url_for("public.thanks", key=definition["key"], frame=request.args.get("frame"))
         )
         return redirect(target, code=303)
     body: dict[str, Any] = {"id": sid}

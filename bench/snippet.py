@@ -1,0 +1,246 @@
+"""How heavy and how fast is the embed snippet, against the real service?
+
+    python bench/snippet.py            # 7 runs
+    python bench/snippet.py --quick    # 1 run
+    python bench/snippet.py --runs 20
+
+Starts the real capture app (embedded Redis, SQLite in a temporary directory,
+one published form) and a host page on another origin, then loads that page in
+headless Debian chromium, each run in a fresh context with the cache disabled,
+and reports embed.js's compressed size and the time from the script's arrival
+to an interactive form (see bench/README.md, "Snippet")."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import logging
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import threading
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import make_server
+
+from capture.app import create_app
+from capture.embedded_redis import EmbeddedRedis, free_port
+from capture.form_cache import publish
+from capture.settings import Settings
+from crm_core.db import make_engine, make_session_factory, transaction
+from crm_core.forms import create_form, form_definition
+from crm_core.lookups import ensure_default_lookups
+from crm_core.migrate import upgrade
+
+CHROMIUM = os.environ.get("LEADCAPTURE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BUDGET = 5120
+
+# Host-page instrumentation, run before any page script: every shadow root the
+# snippet attaches is watched, and the first moment its form's first input can
+# take focus is recorded. MutationObserver callbacks run right after the
+# snippet's DOM work, so no polling delay is added.
+PROBE = """
+window.__lc = {};
+const attach = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) {
+  __lc.attach = __lc.attach || performance.now();
+  const root = attach.call(this, init);
+  const check = () => {
+    const input = root.querySelector('form input:not([type=hidden]):not([tabindex="-1"]), form textarea');
+    if (!input || __lc.ready) return;
+    input.focus();
+    if (root.activeElement === input) { __lc.ready = performance.now(); observer.disconnect(); }
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(root, { childList: true, subtree: true });
+  return root;
+};
+"""
+
+
+def host_page(base: str, key: str) -> str:
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body>'
+        "<h1>Acme</h1><p>Any website.</p>"
+        f'<script id="lc" src="{base}/embed.js" data-form="{key}" async'
+        ' onload="__lc.load = performance.now()"></script>'
+        "</body></html>"
+    )
+
+
+class Server:
+    def __init__(self, app: Callable[..., Any], host: str, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"http://{host}:{self.port}"
+        self._server = make_server(host, self.port, app, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Server:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._server.shutdown()
+        self._thread.join(5)
+
+
+@contextmanager
+def service(workdir: Path) -> Iterator[tuple[str, str]]:
+    """The real app with one form; yields (base URL, form key)."""
+    redis_server = EmbeddedRedis(workdir / "redis").start()
+    database_url = f"sqlite:///{workdir / 'leadcapture.db'}"
+    upgrade(database_url)
+    port = free_port()
+    settings = Settings(
+        database_url=database_url,
+        redis_url=redis_server.url,
+        secret_key=secrets.token_urlsafe(48),
+        public_base_url=f"http://127.0.0.1:{port}",
+        environment="development",
+    )
+    app = create_app(settings)
+    engine = make_engine(database_url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            ensure_default_lookups(session)
+            form = create_form(
+                session,
+                {
+                    "name": "Contact us",
+                    "name_prefix": "[Web]",
+                    "allowed_domains": ["localhost"],
+                    "fields": [
+                        {"name": "name", "label": "Name", "required": True},
+                        {"name": "email", "label": "Email", "required": True},
+                        {"name": "phone", "label": "Phone"},
+                        {"name": "company", "label": "Company"},
+                        {"name": "description", "label": "Message"},
+                    ],
+                },
+            )
+            definition = form_definition(form)
+        publish(app.extensions["lc_redis"], definition)
+        with Server(app, "127.0.0.1", port) as server:
+            yield server.url, definition["key"]
+    finally:
+        engine.dispose()
+        app.extensions["lc_redis"].close()
+        app.extensions["lc_engine"].dispose()
+        redis_server.stop()
+
+
+def static_site(pages: dict[str, bytes]) -> Callable[..., list[bytes]]:
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        body = pages.get(environ["PATH_INFO"])
+        if body is None:
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"not found"]
+        start_response(
+            "200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]
+        )
+        return [body]
+
+    return wsgi
+
+
+def measure(browser: Any, page_url: str, script_url: str, definition_url: str) -> dict[str, float]:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.context.new_cdp_session(page).send("Network.setCacheDisabled", {"cacheDisabled": True})
+        page.add_init_script(PROBE)
+        page.goto(page_url)
+        page.wait_for_function("window.__lc.ready && window.__lc.load", timeout=15_000)
+        mark = page.evaluate(
+            """([script, definition]) => {
+              const s = performance.getEntriesByName(script)[0], d = performance.getEntriesByName(definition)[0];
+              return {...__lc, fetch: s.fetchStart, arrived: s.responseEnd, defStart: d.startTime, defEnd: d.responseEnd};
+            }""",
+            [script_url, definition_url],
+        )
+    finally:
+        context.close()
+    return {
+        "script request → interactive": mark["ready"] - mark["fetch"],
+        "script responseEnd → interactive": mark["ready"] - mark["arrived"],
+        "script load event → interactive": mark["ready"] - mark["load"],
+        "  responseEnd → render() starts": mark["attach"] - mark["arrived"],
+        "  definition fetch (/f/KEY.json)": mark["defEnd"] - mark["defStart"],
+        "  definition → interactive": mark["ready"] - mark["defEnd"],
+        "page navigation → interactive": mark["ready"],
+    }
+
+
+def sizes(script: bytes) -> list[tuple[str, str]]:
+    rows = [
+        ("embed.js raw", f"{len(script)} B"),
+        ("embed.js gzip -9", f"{len(gzip.compress(script, 9))} B (budget {BUDGET} B)"),
+    ]
+    try:
+        import brotli
+    except ImportError:
+        rows.append(("embed.js brotli -11", "skipped (pip install brotli)"))
+    else:
+        rows.append(("embed.js brotli -11", f"{len(brotli.compress(script, quality=11))} B"))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one run only")
+    parser.add_argument("--runs", type=int, default=7, help="page loads to time (default 7)")
+    args = parser.parse_args(argv)
+    runs = 1 if args.quick else max(1, args.runs)
+    if not Path(CHROMIUM).exists():
+        print(f"no chromium at {CHROMIUM}; set LEADCAPTURE_CHROMIUM", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+
+    samples: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="lc-bench-") as tmp, service(Path(tmp)) as (base, key):
+        with urllib.request.urlopen(f"{base}/embed.js") as response:  # noqa: S310 - our loopback server
+            script = response.read()
+        pages: dict[str, bytes] = {}
+        with Server(static_site(pages), "localhost") as host, sync_playwright() as playwright:
+            pages["/page.html"] = host_page(base, key).encode()
+            urls = (f"{host.url}/page.html", f"{base}/embed.js", f"{base}/f/{key}.json")
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                measure(browser, *urls)  # warm-up: not counted
+                for _ in range(runs):
+                    for name, value in measure(browser, *urls).items():
+                        samples.setdefault(name, []).append(value)
+            finally:
+                browser.close()
+
+    print(f"Leadcapture snippet — {runs} run(s), headless chromium, cache disabled, loopback\n")
+    rows = sizes(script)
+    width = max(len(name) for name, _ in rows + [(n, "") for n in samples])
+    print(f"{'size':<{width}}  value")
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+    print(f"\n{'time (ms)':<{width}}  {'median':>7}  {'min':>7}  {'max':>7}")
+    for name, values in samples.items():
+        print(f"{name:<{width}}  {statistics.median(values):7.1f}  {min(values):7.1f}  {max(values):7.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
