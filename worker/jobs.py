@@ -8,7 +8,8 @@ from typing import Any
 from rq import get_current_job
 
 from crm_core.db import transaction
-from crm_core.prospects import create_prospect_from_submission
+from crm_core.prospects import create_prospects_from_submissions
+from worker.batches import current_batch
 from worker.queues import RETRY_INTERVALS
 from worker.runtime import session_factory
 
@@ -19,11 +20,21 @@ def process_submission(payload: dict[str, Any]) -> dict[str, Any]:
     """Turn one accepted submission into its prospect. Database errors propagate
     so RQ retries the job with backoff; a re-run finds the prospect and stops."""
     attempt = _attempt()
+    batch = current_batch.get()
+    riders = batch.payloads if batch is not None else []
     with transaction(session_factory()) as session:
-        created = create_prospect_from_submission(session, payload)
-    outcome = "prospect created" if created else "already processed, nothing to do"
-    log.info("submission %s attempt %d: %s", payload["submission_id"], attempt, outcome)
-    return {"created": created, "attempt": attempt}
+        created = create_prospects_from_submissions(session, [payload, *riders])
+    if batch is not None:
+        batch.committed = True
+    log.info(
+        "submission %s attempt %d (+%d batched): %d prospect(s) created, %d already there",
+        payload["submission_id"],
+        attempt,
+        len(riders),
+        created,
+        1 + len(riders) - created,
+    )
+    return {"created": created, "attempt": attempt, "batched": len(riders)}
 
 
 def _attempt() -> int:

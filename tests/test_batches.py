@@ -1,0 +1,83 @@
+"""The worker's batch path: many queued submissions, one transaction, each job
+settled in RQ's registries — and failures go back through RQ's retry policy."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from rq import Queue
+from rq.registry import FailedJobRegistry, FinishedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+from sqlalchemy import func, select
+
+from capture.embedded_redis import free_port
+from crm_core.models import Prospect
+from worker import runtime
+from worker.queues import SUBMISSIONS
+from worker.workers import LeadWorker
+
+ORIGIN = {"Origin": "https://example.com", "Accept": "application/json"}
+
+
+def submit_many(client, form, n: int) -> list[str]:  # type: ignore[no-untyped-def]
+    ids = []
+    for i in range(n):
+        response = client.post(
+            f"/f/{form['key']}",
+            data={"name": f"Visitor {i}", "email": f"v{i}@example.com", "_lc_id": str(uuid.uuid4())},
+            headers=ORIGIN,
+            environ_base={"REMOTE_ADDR": f"198.51.100.{i % 250}"},
+        )
+        assert response.status_code == 202
+        ids.append(response.json["id"])
+    return ids
+
+
+def test_a_batch_settles_every_job(client, make_form, redis, drain, db):
+    form = make_form()
+    ids = submit_many(client, form, 250)
+    queue = Queue(SUBMISSIONS, connection=redis, serializer="json")
+    assert drain() == 250
+    assert db.scalar(select(func.count(Prospect.id))) == 250
+    assert set(db.scalars(select(Prospect.submission_id))) == set(ids)
+    assert FinishedJobRegistry(queue=queue).count == 250
+    assert StartedJobRegistry(queue=queue).count == 0
+    assert all(queue.fetch_job(job_id).get_status() == "finished" for job_id in ids[:: 25])
+
+
+def test_a_failed_batch_goes_back_through_retries(client, make_form, redis, database_url, db):
+    form = make_form()
+    submit_many(client, form, 60)
+    queue = Queue(SUBMISSIONS, connection=redis, serializer="json")
+    runtime.configure(f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/down")  # the database is down
+    try:
+        LeadWorker([queue], connection=redis, serializer="json").work(burst=True, with_scheduler=False)
+    finally:
+        runtime.configure(database_url)
+    scheduled = ScheduledJobRegistry(queue=queue)
+    assert scheduled.count == 60  # every job scheduled for a retry, none lost, none failed
+    assert FailedJobRegistry(queue=queue).count == 0
+    assert StartedJobRegistry(queue=queue).count == 0
+    assert db.scalar(select(func.count(Prospect.id))) == 0
+
+    for job_id in scheduled.get_job_ids():  # what RQ's scheduler does when the time comes
+        scheduled.remove(job_id)
+        queue.enqueue_job(queue.fetch_job(job_id))
+    LeadWorker([queue], connection=redis, serializer="json").work(burst=True, with_scheduler=False)
+    db.expire_all()
+    assert db.scalar(select(func.count(Prospect.id))) == 60
+
+
+def test_strangers_riding_in_a_batch_never_run(client, make_form, redis, drain, db, tmp_path: Path):
+    form = make_form()
+    submit_many(client, form, 3)
+    marker = tmp_path / "pwned"
+    Queue(SUBMISSIONS, connection=redis, serializer="json").enqueue("os.system", f"touch {marker}")
+    Queue(SUBMISSIONS, connection=redis).enqueue("os.system", f"touch {marker}")  # a pickle
+    submit_many(client, form, 3)
+    drain()
+    assert not marker.exists()
+    assert db.scalar(select(func.count(Prospect.id))) == 6
+    queue = Queue(SUBMISSIONS, connection=redis, serializer="json")
+    assert FailedJobRegistry(queue=queue).count == 2
+    assert StartedJobRegistry(queue=queue).count == 0
