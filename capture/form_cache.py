@@ -22,8 +22,9 @@ _MISSING = b"null"
 _MISSING_TTL = 60  # seconds an unknown key is remembered, so junk keys cost no database reads
 
 
-def publish(connection: Redis, definition: dict[str, Any]) -> None:
-    connection.set(_PREFIX + definition["key"], json.dumps(definition, separators=(",", ":")))
+def publish(connection: Redis, definition: dict[str, Any], ttl: int | None = None) -> None:
+    """``ttl`` (seconds) only for throw-away definitions, such as admin previews."""
+    connection.set(_PREFIX + definition["key"], json.dumps(definition, separators=(",", ":")), ex=ttl)
 
 
 def publish_all(connection: Redis, factory: sessionmaker[Session]) -> int:

@@ -1,5 +1,5 @@
 """Strict security headers everywhere, relaxed only on routes meant to be
-embedded in other sites."""
+embedded in other sites, and on the admin's sandboxed form preview."""
 
 from __future__ import annotations
 
@@ -17,7 +17,17 @@ EMBEDDABLE_CSP = (
     "default-src 'none'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; script-src 'self'; "
     "form-action 'self' https: http:; frame-ancestors *; base-uri 'none'"
 )
+# The admin's live preview runs the real snippet, which styles its Shadow DOM
+# with a <style> element, inside the editor's own iframe. The sandbox gives it
+# an opaque origin, so the submit endpoint refuses a test submission from it.
+PREVIEW_CSP = (
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'self'; form-action 'none'; base-uri 'none'; "
+    "sandbox allow-scripts allow-forms"
+)
 _EMBEDDABLE_ENDPOINTS = {"public.form_page", "public.submit", "public.thanks"}
+_PREVIEW_ENDPOINTS = {"admin.form_preview"}
+_UNRESTRICTED_ENDPOINTS = {"public.embed_js", "public.definition_json", "public.preflight"}
 
 
 def init_app(app: Flask) -> None:
@@ -34,15 +44,24 @@ def csp_nonce() -> str:
 
 def _set_headers(response: Response) -> Response:
     headers = response.headers
+    endpoint = request.endpoint
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if request.endpoint in _EMBEDDABLE_ENDPOINTS:
+    if endpoint in _EMBEDDABLE_ENDPOINTS:
         headers.setdefault("Content-Security-Policy", EMBEDDABLE_CSP.format(nonce=csp_nonce()))
-    elif request.endpoint in ("public.embed_js", "public.definition_json", "public.preflight"):
+    elif endpoint in _UNRESTRICTED_ENDPOINTS:
         pass
+    elif endpoint in _PREVIEW_ENDPOINTS:
+        headers.setdefault("Content-Security-Policy", PREVIEW_CSP)
+        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     else:
         headers.setdefault("Content-Security-Policy", STRICT_CSP)
         headers.setdefault("X-Frame-Options", "DENY")
+    if request.blueprint == "admin" or request.path.startswith("/admin"):
+        # Signed-in pages: never stored by the browser or a proxy, so the back
+        # button after logging out shows nothing, and no opener can script them.
+        headers.setdefault("Cache-Control", "no-store")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response

@@ -4,16 +4,19 @@ capture endpoints (the definition cached in Redis and served to browsers)."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core.errors import NotFound, ValidationFailed
 from crm_core.form_config import FormConfigSchema
 from crm_core.lookups import default_priority_id, default_source_id, default_status_id
-from crm_core.models import FormField, Priority, Source, Status, User, WebForm
+from crm_core.models import FormField, Priority, Prospect, Source, Status, User, WebForm
+from crm_core.models.base import utcnow
 from crm_core.rich_text import plain_text
 
 _config_schema = FormConfigSchema()
@@ -86,6 +89,87 @@ def update_form(session: Session, form_id: int, config: dict[str, Any]) -> WebFo
     _apply(session, form, data)
     session.flush()
     return form
+
+
+def draft_form(session: Session, config: dict[str, Any]) -> WebForm:
+    """A validated form that is never saved: what the live preview shows while
+    the admin is still editing. Raises ``ValidationFailed`` like a save would."""
+    data = _load_config(session, config)
+    form = WebForm(key=new_form_key(), updated_at=utcnow())
+    _apply(session, form, data)
+    return form
+
+
+def get_form(session: Session, form_id: int) -> WebForm:
+    form = session.get(WebForm, form_id)
+    if form is None:
+        raise NotFound("This form no longer exists.")
+    return form
+
+
+def form_config(form: WebForm) -> dict[str, Any]:
+    """The editable configuration of a saved form, shaped like ``create_form``'s input."""
+    return {
+        "name": form.name,
+        "active": form.active,
+        "language": form.language,
+        "name_prefix": form.name_prefix,
+        "status_id": form.status_id,
+        "source_id": form.source_id,
+        "priority_id": form.priority_id,
+        "owner_id": form.owner_id,
+        "success_mode": form.success_mode,
+        "success_message": form.success_message,
+        "redirect_url": form.redirect_url,
+        "allowed_domains": list(form.allowed_domains or []),
+        "button_text": form.button_text,
+        "button_bg": form.button_bg,
+        "button_fg": form.button_fg,
+        "consent_enabled": form.consent_enabled,
+        "consent_text": form.consent_text,
+        "fields": [field.as_dict() for field in form.fields],
+    }
+
+
+def duplicate_form(session: Session, form_id: int) -> WebForm:
+    """A copy with a new key, switched off until someone reviews and activates it."""
+    config = form_config(get_form(session, form_id))
+    config.update(name=f"Copy of {config['name']}"[:200], active=False)
+    return create_form(session, config)
+
+
+def set_form_active(session: Session, form_id: int, active: bool) -> WebForm:
+    form = get_form(session, form_id)
+    form.active = active
+    form.updated_at = utcnow()
+    session.flush()
+    return form
+
+
+def delete_form(session: Session, form_id: int) -> str:
+    """Delete a form and its fields; prospects it created stay (their form_id
+    becomes NULL). Returns the key, so the caller can drop the cached definition."""
+    form = get_form(session, form_id)
+    key = form.key
+    session.delete(form)
+    session.flush()
+    return key
+
+
+@dataclass(frozen=True)
+class FormActivity:
+    prospects: int = 0
+    last_submission_at: datetime | None = None
+
+
+def form_activity(session: Session) -> dict[int, FormActivity]:
+    """Prospects created by each form and when the newest arrived."""
+    rows = session.execute(
+        select(Prospect.form_id, func.count(Prospect.id), func.max(Prospect.created_at))
+        .where(Prospect.form_id.is_not(None))
+        .group_by(Prospect.form_id)
+    )
+    return {form_id: FormActivity(count, last) for form_id, count, last in rows}
 
 
 def get_form_by_key(session: Session, key: str) -> WebForm | None:

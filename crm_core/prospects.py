@@ -1,12 +1,12 @@
-"""Prospect services: turning an accepted submission into exactly one prospect,
-and the listing the admin pages start from."""
+"""Turning an accepted submission into exactly one prospect. Listing, editing
+and visibility live in ``prospect_queries`` and ``prospect_edits``."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from crm_core.lookups import default_priority_id, default_source_id, default_status_id
 from crm_core.models import Priority, Prospect, Source, Status, User, WebForm
 from crm_core.models.prospects import ATTRIBUTION_PARAMS, PROSPECT_TEXT_FIELDS
+from crm_core.search_text import search_text
 
 
 def prospect_name(prefix: str, values: dict[str, Any]) -> str:
@@ -52,6 +53,8 @@ def _row_from_submission(payload: dict[str, Any]) -> dict[str, Any]:
         created_at=received_at,
         updated_at=received_at,
     )
+    # The insert is a Core statement, so the derived column is filled here.
+    row["search_text"] = search_text(row)
     return row
 
 
@@ -95,10 +98,23 @@ def create_prospect_from_submission(session: Session, payload: dict[str, Any]) -
         return _insert_ignoring_duplicate(session, row)
 
 
-def list_prospects(session: Session, limit: int = 100) -> list[Prospect]:
-    stmt = select(Prospect).order_by(Prospect.created_at.desc(), Prospect.id.desc()).limit(limit)
-    return list(session.scalars(stmt).unique())
-
-
-def count_prospects(session: Session) -> int:
-    return session.scalar(select(func.count(Prospect.id))) or 0
+def create_prospects_from_submissions(session: Session, payloads: list[dict[str, Any]]) -> int:
+    """Insert the prospects of many submissions in one statement (the worker's
+    batch path); returns how many were new. Duplicates are skipped as in
+    ``create_prospect_from_submission``, and if a stale preset breaks the batch
+    it falls back to one row at a time so every lead still lands."""
+    if len(payloads) == 1:
+        return int(create_prospect_from_submission(session, payloads[0]))
+    rows = [_row_from_submission(payload) for payload in payloads]
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    stmt = (
+        module.insert(Prospect)
+        .on_conflict_do_nothing(index_elements=["submission_id"])
+        .returning(Prospect.id)
+    )
+    try:
+        with session.begin_nested():
+            return len(session.execute(stmt, rows).all())
+    except IntegrityError:
+        return sum(create_prospect_from_submission(session, payload) for payload in payloads)

@@ -1,16 +1,172 @@
-"""Forms and their embed code (read-only for now)."""
+"""The forms list (admin and marketing): counters, and create, duplicate,
+activate / deactivate and delete."""
 
 from __future__ import annotations
 
-from flask import render_template
+from dataclasses import dataclass
 
+from flask import current_app, flash, redirect, render_template, request, url_for
+from redis.exceptions import RedisError
+from werkzeug.wrappers import Response
+
+from capture import redis_client
 from capture.admin import bp
-from capture.admin.auth import login_required
+from capture.admin.auth import current_user, roles_required
 from capture.database import db_session
-from crm_core.forms import list_forms
+from capture.form_cache import forget, publish
+from crm_core.errors import ValidationFailed
+from crm_core.forms import (
+    create_form,
+    delete_form,
+    duplicate_form,
+    form_activity,
+    form_definition,
+    get_form,
+    list_forms,
+    set_form_active,
+)
+from crm_core.models import WebForm
+from crm_core.roles import FORM_MANAGERS
+
+# The fields a new form starts with: what nearly every contact form asks.
+STARTER_FIELDS = [
+    {"name": "name", "label": "Full name", "required": True},
+    {"name": "email", "label": "Email", "required": True},
+    {"name": "phone", "label": "Phone"},
+    {"name": "description", "label": "How can we help?"},
+]
+
+
+@dataclass(frozen=True)
+class Counters:
+    views: int = 0
+    submissions: int = 0
+
+
+def counters(keys: list[str]) -> dict[str, Counters] | None:
+    """Views and submissions counted by the public endpoints in Redis;
+    ``None`` when Redis cannot be asked (the page still shows)."""
+    if not keys:
+        return {}
+    names = [f"lc:stats:{what}:{key}" for key in keys for what in ("views", "submissions")]
+    try:
+        values = redis_client.redis().mget(names)
+    except RedisError:
+        return None
+    numbers = [int(v) if v is not None else 0 for v in values]
+    return {key: Counters(numbers[2 * i], numbers[2 * i + 1]) for i, key in enumerate(keys)}
+
+
+def publish_form(form: WebForm) -> bool:
+    """Push the saved definition to the cache the public endpoints read."""
+    try:
+        publish(redis_client.redis(), form_definition(form))
+    except RedisError:
+        current_app.logger.warning("could not publish form %s; it refreshes on the next save", form.key)
+        flash(
+            "Saved, but the live form could not be refreshed (Redis unreachable). Save again shortly.",
+            "error",
+        )
+        return False
+    return True
 
 
 @bp.get("/forms")
-@login_required
+@roles_required(*FORM_MANAGERS)
 def forms() -> str:
-    return render_template("admin/forms.html", forms=list_forms(db_session()))
+    db = db_session()
+    all_forms = list_forms(db)
+    return render_template(
+        "admin/forms.html",
+        forms=all_forms,
+        activity=form_activity(db),
+        counters=counters([f.key for f in all_forms]),
+    )
+
+
+@bp.post("/forms")
+@roles_required(*FORM_MANAGERS)
+def form_create() -> Response | tuple[str, int]:
+    db = db_session()
+    user = current_user()
+    name = request.form.get("name", "").strip()
+    try:
+        form = create_form(
+            db,
+            {
+                "name": name,
+                "name_prefix": "[Web]",
+                "owner_id": user.id if user else None,
+                "fields": STARTER_FIELDS,
+            },
+        )
+    except ValidationFailed:
+        db.rollback()
+        flash("Give the new form a name (at most 200 characters).", "error")
+        return redirect(url_for("admin.forms"))
+    db.commit()
+    publish_form(form)
+    flash(
+        "Form created. Add the website domains it will be used on, then copy the embed code.",
+        "success",
+    )
+    return redirect(url_for("admin.form_edit", form_id=form.id))
+
+
+@bp.post("/forms/<int:form_id>/duplicate")
+@roles_required(*FORM_MANAGERS)
+def form_duplicate(form_id: int) -> Response:
+    db = db_session()
+    copy = duplicate_form(db, form_id)
+    db.commit()
+    publish_form(copy)
+    flash(f"Created “{copy.name}”. It is inactive until you switch it on.", "success")
+    return redirect(url_for("admin.form_edit", form_id=copy.id))
+
+
+@bp.post("/forms/<int:form_id>/active")
+@roles_required(*FORM_MANAGERS)
+def form_active(form_id: int) -> Response:
+    active = request.form.get("active") == "1"
+    db = db_session()
+    form = set_form_active(db, form_id, active)
+    db.commit()
+    publish_form(form)
+    state = (
+        "active: it accepts submissions" if active else "inactive: it no longer shows or accepts submissions"
+    )
+    flash(f"“{form.name}” is {state}.", "success")
+    return redirect(safe_back(url_for("admin.forms")))
+
+
+@bp.get("/forms/<int:form_id>/delete")
+@roles_required(*FORM_MANAGERS)
+def form_delete_confirm(form_id: int) -> str:
+    db = db_session()
+    form = get_form(db, form_id)
+    activity = form_activity(db).get(form.id)
+    return render_template(
+        "admin/form_delete.html", form=form, prospects=activity.prospects if activity else 0
+    )
+
+
+@bp.post("/forms/<int:form_id>/delete")
+@roles_required(*FORM_MANAGERS)
+def form_delete(form_id: int) -> Response:
+    db = db_session()
+    name = get_form(db, form_id).name
+    key = delete_form(db, form_id)
+    db.commit()
+    try:
+        forget(redis_client.redis(), key)
+    except RedisError:
+        current_app.logger.warning("could not drop cached form %s", key)
+    flash(f"Deleted “{name}”. The prospects it created are kept.", "success")
+    return redirect(url_for("admin.forms"))
+
+
+def safe_back(default: str) -> str:
+    target = request.form.get("back", "")
+    if target.startswith("/admin/") and "//" not in target and "\\" not in target:
+        return target
+    return default

@@ -1,36 +1,95 @@
-"""Log in and log out."""
+"""Log in (throttled), log out, and change one's own password."""
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, session, url_for
+from contextlib import suppress
 
+from flask import flash, redirect, render_template, request, session, url_for
+from redis.exceptions import RedisError
+from werkzeug.wrappers import Response
+
+from capture import redis_client
 from capture.admin import bp
-from capture.admin.auth import current_user, safe_next
+from capture.admin.auth import SESSION_KEY, current_user, login_required, safe_next, sign_in
+from capture.admin.login_throttle import LoginThrottle
 from capture.database import db_session
-from crm_core.users import authenticate
+from crm_core.errors import ValidationFailed
+from crm_core.sessions import end_session
+from crm_core.users import MIN_PASSWORD_LENGTH, authenticate, change_own_password
 
 
-@bp.app_context_processor
-def inject_user() -> dict[str, object]:
-    return {"current_user": current_user}
+def _login_page(status: int = 200, email: str = "") -> tuple[str, int]:
+    return render_template("admin/login.html", email=email), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | str:
-    if request.method == "POST":
-        session_ = db_session()
-        user = authenticate(session_, request.form.get("email", ""), request.form.get("password", ""))
-        if user is not None:
-            session_.commit()
-            session.clear()
-            session["user_id"] = user.id
+def login() -> Response | tuple[str, int]:
+    if request.method == "GET":
+        if current_user() is not None:
             return redirect(safe_next(request.args.get("next")))
+        return _login_page()
+    email = request.form.get("email", "").strip()
+    password = request.form.get("password", "")
+    ip = request.remote_addr or "unknown"
+    throttle = LoginThrottle(redis_client.redis())
+    try:
+        wait = throttle.wait_minutes(email, ip)
+    except RedisError:
+        flash("Signing in is unavailable for a moment. Please try again shortly.", "error")
+        return _login_page(503, email)
+    if wait:
+        flash(f"Too many attempts, try again in {wait} minute{'s' if wait != 1 else ''}.", "error")
+        return _login_page(429, email)
+    db = db_session()
+    user = authenticate(db, email, password)
+    if user is None:
+        with suppress(RedisError):  # the refusal stands; only the counting is lost
+            throttle.record_failure(email, ip)
         flash("Wrong email or password.", "error")
-        return Response(render_template("admin/login.html"), status=401)
-    return render_template("admin/login.html")
+        return _login_page(401, email)
+    db.commit()  # a rehashed password
+    with suppress(RedisError):
+        throttle.record_success(email)
+    sign_in(user)
+    return redirect(safe_next(request.args.get("next")))
 
 
 @bp.post("/logout")
 def logout() -> Response:
+    token = session.get(SESSION_KEY)
+    if token:
+        db = db_session()
+        end_session(db, token)
+        db.commit()
     session.clear()
+    flash("You are logged out.", "info")
     return redirect(url_for("admin.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> Response | tuple[str, int]:
+    user = current_user()
+    assert user is not None
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        db = db_session()
+        try:
+            change_own_password(
+                db,
+                user.id,
+                request.form.get("current_password", ""),
+                request.form.get("new_password", ""),
+                request.form.get("repeat_password", ""),
+            )
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = exc.fields
+        else:
+            db.commit()
+            sign_in(user)
+            flash("Password changed. You were signed out everywhere else.", "success")
+            return redirect(url_for("admin.prospects"))
+    status = 400 if errors else 200
+    page = render_template("admin/password.html", errors=errors, min_length=MIN_PASSWORD_LENGTH)
+    return page, status

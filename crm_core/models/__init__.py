@@ -3,7 +3,9 @@
 from crm_core.models.base import Base
 from crm_core.models.forms import FormField, WebForm
 from crm_core.models.lookups import Priority, Source, Status, StatusKind
+from crm_core.models.prospect_history import ProspectChange
 from crm_core.models.prospects import Prospect
+from crm_core.models.saved_filters import SavedFilter
 from crm_core.models.users import Role, User
 
 __all__ = [
@@ -11,7 +13,9 @@ __all__ = [
     "FormField",
     "Priority",
     "Prospect",
+    "ProspectChange",
     "Role",
+    "SavedFilter",
     "Source",
     "Status",
     "StatusKind",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm_core.models.base import Base, UTCDateTime, utcnow
@@ -43,14 +44,36 @@ ATTRIBUTION_PARAMS = (
 
 class Prospect(Base):
     __tablename__ = "prospects"
+    # Every list order is (sort column, id), so each sortable text column has
+    # a (column, id) index and keyset pages are index range scans. Owner and
+    # status lead the composite indexes because sales always filter by owner.
     __table_args__ = (
         Index("ix_prospects_created_at_id", "created_at", "id"),
-        Index("ix_prospects_email", "email"),
+        Index("ix_prospects_name_id", "name", "id"),
+        Index("ix_prospects_company_id", "company", "id"),
+        Index("ix_prospects_email_id", "email", "id"),
+        Index("ix_prospects_phone_id", "phone", "id"),
+        Index("ix_prospects_owner_created", "owner_id", "created_at", "id"),
+        Index("ix_prospects_owner_status_created", "owner_id", "status_id", "created_at", "id"),
+        Index("ix_prospects_status_created", "status_id", "created_at", "id"),
+        # search_text (see crm_core.search_text) is read two ways: "starts
+        # with" (the email filter) through a b-tree, and "contains" (quick
+        # search, other text filters) through a trigram GIN index, which only
+        # PostgreSQL has; on SQLite that index is declared but kept empty
+        # (partial on an impossible condition) and the b-tree serves both.
+        Index("ix_prospects_search_text", "search_text"),
+        Index(
+            "ix_prospects_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+            sqlite_where=text("search_text IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(250))
-    status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id", ondelete="SET NULL"), index=True)
+    status_id: Mapped[int | None] = mapped_column(ForeignKey("statuses.id", ondelete="SET NULL"))
     priority_id: Mapped[int | None] = mapped_column(
         ForeignKey("priorities.id", ondelete="SET NULL"), index=True
     )
@@ -65,7 +88,13 @@ class Prospect(Base):
     phone: Mapped[str] = mapped_column(String(50), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     description: Mapped[str] = mapped_column(Text, default="")
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Derived from name/company/email/phone/registration code (crm_core.search_text);
+    # written on every insert and edit, never shown.
+    # Byte order ("C") on PostgreSQL, as SQLite compares, so a prefix is a range.
+    search_text: Mapped[str] = mapped_column(
+        Text().with_variant(postgresql.TEXT(collation="C"), "postgresql"), default="", server_default=""
+    )
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
 
     # Capture metadata.

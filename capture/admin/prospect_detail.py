@@ -1,0 +1,140 @@
+"""One prospect: detail with capture metadata and history, add, edit, delete."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+
+from capture.admin import bp
+from capture.admin.auth import login_required
+from capture.admin.prospects import viewer
+from capture.database import db_session
+from crm_core.errors import NotFound, ValidationFailed
+from crm_core.models import Prospect, Role
+from crm_core.prospect_edits import (
+    EDITABLE_FIELDS,
+    create_prospect,
+    delete_prospect,
+    history,
+    update_prospect,
+)
+from crm_core.prospect_lookups import ProspectLookups
+from crm_core.prospect_queries import find_duplicates, get_visible_prospect
+
+FIELD_LABELS: dict[str, str] = {
+    "name": "Name",
+    "status_id": "Status",
+    "priority_id": "Priority",
+    "company": "Company",
+    "trade_register_no": "Trade register no.",
+    "registration_code": "Registration code",
+    "address": "Address",
+    "postal_code": "Postal code",
+    "city": "City",
+    "county": "County",
+    "country": "Country",
+    "phone": "Phone",
+    "email": "Email",
+    "description": "Description",
+    "owner_id": "Owner",
+    "source_id": "Source",
+}
+
+
+def _prospect_or_404(prospect_id: int) -> Prospect:
+    try:
+        return get_visible_prospect(db_session(), viewer(), prospect_id)
+    except NotFound:
+        abort(404)
+
+
+def _form_values(prospect: Prospect | None) -> dict[str, str]:
+    if prospect is None:
+        user = viewer()
+        # Sales add leads for themselves; others choose.
+        return {"owner_id": str(user.id)} if user.role == Role.SALES else {}
+    return {f: "" if getattr(prospect, f) is None else str(getattr(prospect, f)) for f in EDITABLE_FIELDS}
+
+
+def _render_form(
+    prospect: Prospect | None, values: dict[str, str], errors: dict[str, list[str]], status: int
+):
+    return (
+        render_template(
+            "admin/prospect_form.html",
+            prospect=prospect,
+            values=values,
+            errors=errors,
+            labels=FIELD_LABELS,
+            lookups=ProspectLookups.load(db_session()),
+        ),
+        status,
+    )
+
+
+def _posted() -> dict[str, str]:
+    """The fields the form sent; one it left out is left unchanged."""
+    return {f: request.form[f] for f in EDITABLE_FIELDS if f in request.form}
+
+
+@bp.get("/prospects/<int:prospect_id>")
+@login_required
+def prospect_detail(prospect_id: int) -> str:
+    prospect = _prospect_or_404(prospect_id)
+    session = db_session()
+    return render_template(
+        "admin/prospect_detail.html",
+        p=prospect,
+        labels=FIELD_LABELS,
+        history=history(session, prospect.id),
+        duplicates=find_duplicates(session, viewer(), prospect),
+    )
+
+
+@bp.route("/prospects/new", methods=["GET", "POST"])
+@login_required
+def prospect_new():  # type: ignore[no-untyped-def]
+    if request.method == "GET":
+        return _render_form(None, _form_values(None), {}, 200)
+    session = db_session()
+    try:
+        prospect = create_prospect(session, viewer(), _posted())
+    except ValidationFailed as exc:
+        session.rollback()
+        return _render_form(None, _posted(), exc.fields, 400)
+    session.commit()
+    flash("Prospect added.", "info")
+    return redirect(url_for("admin.prospect_detail", prospect_id=prospect.id))
+
+
+@bp.route("/prospects/<int:prospect_id>/edit", methods=["GET", "POST"])
+@login_required
+def prospect_edit(prospect_id: int):  # type: ignore[no-untyped-def]
+    prospect = _prospect_or_404(prospect_id)
+    if request.method == "GET":
+        return _render_form(prospect, _form_values(prospect), {}, 200)
+    session = db_session()
+    try:
+        update_prospect(session, viewer(), prospect.id, _posted())
+    except ValidationFailed as exc:
+        session.rollback()
+        return _render_form(_prospect_or_404(prospect_id), _posted(), exc.fields, 400)
+    session.commit()
+    flash("Changes saved.", "info")
+    try:
+        get_visible_prospect(session, viewer(), prospect_id)
+    except NotFound:  # handed to another owner the editor cannot see
+        return redirect(url_for("admin.prospects"))
+    return redirect(url_for("admin.prospect_detail", prospect_id=prospect_id))
+
+
+@bp.route("/prospects/<int:prospect_id>/delete", methods=["GET", "POST"])
+@login_required
+def prospect_delete(prospect_id: int) -> Response | str:
+    prospect = _prospect_or_404(prospect_id)
+    if request.method == "GET":
+        return render_template("admin/prospect_delete.html", p=prospect)
+    session = db_session()
+    delete_prospect(session, viewer(), prospect.id)
+    session.commit()
+    flash(f"Prospect “{prospect.name}” deleted.", "info")
+    return redirect(url_for("admin.prospects"))

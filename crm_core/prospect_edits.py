@@ -1,0 +1,222 @@
+"""Changing prospects by hand: add, edit, delete, inline status and bulk
+actions. Every change is checked with the capture rules, limited to what the
+editor may see, and written to the prospect's history."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from crm_core.errors import ValidationFailed
+from crm_core.lookups import default_priority_id, default_source_id, default_status_id
+from crm_core.models import Priority, Prospect, ProspectChange, Source, Status, User
+from crm_core.models.base import utcnow
+from crm_core.models.prospects import PROSPECT_TEXT_FIELDS
+from crm_core.prospect_queries import get_visible_prospect, visible_clauses, visible_ids
+from crm_core.search_text import search_text
+from crm_core.submissions import compile_validator
+
+LOOKUP_FIELDS: dict[str, type[Status] | type[Priority] | type[Source] | type[User]] = {
+    "status_id": Status,
+    "priority_id": Priority,
+    "source_id": Source,
+    "owner_id": User,
+}
+EDITABLE_FIELDS = (*PROSPECT_TEXT_FIELDS, *LOOKUP_FIELDS)
+MAX_BULK = 500
+# A stored name may carry a form's prefix ("[Web] "), hence longer than a visitor's.
+_NAME_MAX = 250
+_FIELD_TYPES = {"email": "email", "phone": "tel", "description": "textarea"}
+
+# The capture validator, fed the prospect's own fields: same trimming,
+# lengths, email and phone rules and messages as a public form.
+_validator = compile_validator(
+    [
+        {
+            "name": name,
+            "type": _FIELD_TYPES.get(name, "text"),
+            "required": name == "name",
+            "max_length": _NAME_MAX if name == "name" else length,
+        }
+        for name, length in PROSPECT_TEXT_FIELDS.items()
+    ],
+    "en",
+)
+
+
+def validate_prospect(
+    session: Session, data: Mapping[str, Any], fields: Sequence[str] = EDITABLE_FIELDS
+) -> dict[str, Any]:
+    """Form data (strings) → clean values for ``fields``, or ``ValidationFailed``."""
+    errors: dict[str, list[str]] = {}
+    text_fields = [name for name in fields if name in PROSPECT_TEXT_FIELDS]
+    values: dict[str, Any] = {}
+    try:
+        loaded = _validator.schema.load(
+            {name: str(data.get(name) or "") for name in text_fields}, partial=True
+        )
+        values.update({name: loaded[name] for name in text_fields})
+    except ValidationError as exc:
+        messages: dict[str, Any] = exc.messages  # type: ignore[assignment]
+        errors.update({name: [str(m) for m in msgs] for name, msgs in messages.items()})
+    for name in fields:
+        model = LOOKUP_FIELDS.get(name)
+        if model is None:
+            continue
+        raw = str(data.get(name) or "").strip()
+        if not raw:
+            values[name] = None
+        elif not raw.isdigit() or session.get(model, int(raw)) is None:
+            errors[name] = ["Choose a value from the list."]
+        else:
+            values[name] = int(raw)
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+def _display(session: Session, field: str, value: Any) -> str:
+    """A value as people read it in the history."""
+    if value is None:
+        return ""
+    model = LOOKUP_FIELDS.get(field)
+    if model is None:
+        return str(value)
+    row = session.get(model, value)
+    if row is None:
+        return f"#{value}"
+    return row.display_name if isinstance(row, User) else row.name
+
+
+def _record(
+    session: Session, prospect_id: int, editor: User, action: str, changes: dict[str, list[str]]
+) -> None:
+    session.add(ProspectChange(prospect_id=prospect_id, user_id=editor.id, action=action, changes=changes))
+
+
+def create_prospect(session: Session, editor: User, data: Mapping[str, Any]) -> Prospect:
+    """Manual entry. Unset status, source and priority get the defaults."""
+    values = validate_prospect(session, data)
+    for field, default in (
+        ("status_id", default_status_id),
+        ("source_id", default_source_id),
+        ("priority_id", default_priority_id),
+    ):
+        if values[field] is None:
+            values[field] = default(session)
+    prospect = Prospect(**values, search_text=search_text(values))
+    session.add(prospect)
+    session.flush()
+    changes = {
+        field: ["", _display(session, field, value)]
+        for field, value in values.items()
+        if value not in (None, "")
+    }
+    _record(session, prospect.id, editor, "created", changes)
+    session.flush()
+    return prospect
+
+
+def update_prospect(session: Session, editor: User, prospect_id: int, data: Mapping[str, Any]) -> Prospect:
+    """Edit the fields posted (the edit form posts them all); history keeps the differences."""
+    prospect = get_visible_prospect(session, editor, prospect_id)
+    current = _current_values(prospect)
+    # Only what changed is checked: a value captured before a rule existed
+    # does not block an unrelated edit.
+    changed = [
+        name
+        for name in EDITABLE_FIELDS
+        if name in data and str(data[name] or "").strip() != current[name].strip()
+    ]
+    values = validate_prospect(session, data, changed)
+    _apply(session, prospect, editor, values)
+    return prospect
+
+
+def _current_values(prospect: Prospect) -> dict[str, Any]:
+    return {
+        field: ("" if value is None else str(value))
+        for field in EDITABLE_FIELDS
+        for value in [getattr(prospect, field)]
+    }
+
+
+def _apply(session: Session, prospect: Prospect, editor: User, values: Mapping[str, Any]) -> None:
+    changes: dict[str, list[str]] = {}
+    for field, new in values.items():
+        old = getattr(prospect, field)
+        if old != new:
+            changes[field] = [_display(session, field, old), _display(session, field, new)]
+            setattr(prospect, field, new)
+    if not changes:
+        return
+    prospect.search_text = search_text({f: getattr(prospect, f) for f in PROSPECT_TEXT_FIELDS})
+    prospect.updated_at = utcnow()
+    _record(session, prospect.id, editor, "updated", changes)
+    session.flush()
+
+
+def set_status(session: Session, editor: User, prospect_id: int, status_id: int) -> Prospect:
+    """Inline status change from the list."""
+    return update_prospect(session, editor, prospect_id, {"status_id": str(status_id)})
+
+
+def delete_prospect(session: Session, editor: User, prospect_id: int) -> None:
+    prospect = get_visible_prospect(session, editor, prospect_id)
+    session.execute(delete(Prospect).where(Prospect.id == prospect.id))
+    session.expunge(prospect)
+
+
+def bulk_update(session: Session, editor: User, ids: Sequence[int], field: str, value: int | None) -> int:
+    """Set status or owner on the selected prospects ``editor`` may see; returns how many changed."""
+    if field not in ("status_id", "owner_id"):
+        raise ValueError(field)
+    model = LOOKUP_FIELDS[field]
+    if value is None and field == "status_id":
+        raise ValidationFailed({field: ["Choose a value from the list."]})
+    if value is not None and session.get(model, value) is None:
+        raise ValidationFailed({field: ["Choose a value from the list."]})
+    column = getattr(Prospect, field)
+    targets = visible_ids(session, editor, list(ids)[:MAX_BULK])
+    rows = session.execute(
+        select(Prospect.id, column).where(Prospect.id.in_(targets), column.is_distinct_from(value))
+    ).all()
+    if not rows:
+        return 0
+    new_label = _display(session, field, value)
+    changed = [row.id for row in rows]
+    session.execute(
+        update(Prospect)
+        .where(Prospect.id.in_(changed), *visible_clauses(editor))
+        .values({field: value, "updated_at": utcnow()})
+        .execution_options(synchronize_session=False)
+    )
+    for row in rows:
+        old = getattr(row, field)
+        _record(session, row.id, editor, "updated", {field: [_display(session, field, old), new_label]})
+    session.flush()
+    return len(changed)
+
+
+def bulk_delete(session: Session, editor: User, ids: Sequence[int]) -> int:
+    targets = visible_ids(session, editor, list(ids)[:MAX_BULK])
+    if targets:
+        session.execute(
+            delete(Prospect)
+            .where(Prospect.id.in_(targets), *visible_clauses(editor))
+            .execution_options(synchronize_session=False)
+        )
+    return len(targets)
+
+
+def history(session: Session, prospect_id: int) -> list[ProspectChange]:
+    stmt = (
+        select(ProspectChange)
+        .where(ProspectChange.prospect_id == prospect_id)
+        .order_by(ProspectChange.created_at.desc(), ProspectChange.id.desc())
+    )
+    return list(session.scalars(stmt))

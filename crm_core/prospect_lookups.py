@@ -1,0 +1,61 @@
+"""The small lists a prospects page needs beside its rows: statuses,
+priorities, sources, users and forms by id, loaded once per request so the
+row query stays a single-table index scan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm_core.models import Priority, Source, Status, User, WebForm
+
+
+@dataclass(frozen=True)
+class ProspectLookups:
+    statuses: dict[int, Status]
+    priorities: dict[int, Priority]
+    sources: dict[int, Source]
+    users: dict[int, User]
+    forms: dict[int, str]
+
+    @classmethod
+    def load(cls, session: Session) -> ProspectLookups:
+        return cls(
+            statuses={s.id: s for s in session.scalars(select(Status).order_by(Status.position, Status.id))},
+            priorities={
+                p.id: p for p in session.scalars(select(Priority).order_by(Priority.position, Priority.id))
+            },
+            sources={s.id: s for s in session.scalars(select(Source).order_by(Source.position, Source.id))},
+            users={u.id: u for u in session.scalars(select(User).order_by(User.name, User.email))},
+            forms={
+                row.id: row.name
+                for row in session.execute(select(WebForm.id, WebForm.name).order_by(WebForm.name))
+            },
+        )
+
+    @property
+    def active_users(self) -> list[User]:
+        return [u for u in self.users.values() if u.active]
+
+    def row_dict(self, row: Any) -> dict[str, Any]:
+        """One list row as the JSON list returns it."""
+        status = self.statuses.get(row.status_id) if row.status_id else None
+        priority = self.priorities.get(row.priority_id) if row.priority_id else None
+        source = self.sources.get(row.source_id) if row.source_id else None
+        owner = self.users.get(row.owner_id) if row.owner_id else None
+        return {
+            "id": row.id,
+            "name": row.name,
+            "company": row.company,
+            "status": {"id": status.id, "name": status.name, "color": status.color} if status else None,
+            "priority": {"id": priority.id, "name": priority.name} if priority else None,
+            "owner": {"id": owner.id, "name": owner.display_name} if owner else None,
+            "source": {"id": source.id, "name": source.name} if source else None,
+            "form": {"id": row.form_id, "name": self.forms.get(row.form_id, "")} if row.form_id else None,
+            "email": row.email,
+            "phone": row.phone,
+            "created_at": row.created_at.isoformat(),
+        }

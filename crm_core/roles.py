@@ -1,0 +1,50 @@
+"""What each role may do. The admin pages, the prospect queries and a future
+API ask these questions instead of comparing role names themselves.
+
+- admin: everything, including users and settings;
+- marketing: forms and all prospects;
+- sales: only the prospects they own.
+"""
+
+from __future__ import annotations
+
+from crm_core.models import Role, User
+
+ALL_ROLES: tuple[Role, ...] = tuple(Role)
+USER_MANAGERS: tuple[Role, ...] = (Role.ADMIN,)
+SETTINGS_MANAGERS: tuple[Role, ...] = (Role.ADMIN,)
+FORM_MANAGERS: tuple[Role, ...] = (Role.ADMIN, Role.MARKETING)
+ALL_PROSPECT_VIEWERS: tuple[Role, ...] = (Role.ADMIN, Role.MARKETING)
+
+ROLE_DESCRIPTIONS: dict[Role, str] = {
+    Role.ADMIN: "Everything: users, settings, forms and all prospects.",
+    Role.MARKETING: "Builds forms and sees all prospects.",
+    Role.SALES: "Works only the prospects they own.",
+}
+
+
+def has_role(user: User | None, roles: tuple[Role, ...]) -> bool:
+    return user is not None and user.active and user.role in roles
+
+
+def can_manage_users(user: User | None) -> bool:
+    return has_role(user, USER_MANAGERS)
+
+
+def can_manage_settings(user: User | None) -> bool:
+    return has_role(user, SETTINGS_MANAGERS)
+
+
+def can_manage_forms(user: User | None) -> bool:
+    return has_role(user, FORM_MANAGERS)
+
+
+def can_see_all_prospects(user: User | None) -> bool:
+    return has_role(user, ALL_PROSPECT_VIEWERS)
+
+
+def can_see_prospect(user: User | None, owner_id: int | None) -> bool:
+    """Sales see a prospect only when they own it; everyone else sees all."""
+    if user is None or not user.active:
+        return False
+    return can_see_all_prospects(user) or owner_id == user.id

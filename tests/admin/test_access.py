@@ -1,0 +1,185 @@
+"""Every route's access rule: anonymous visitors are sent to the login page,
+and each admin endpoint answers 403 to the roles it is not meant for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.routing import Rule
+
+from capture.app import create_app
+from capture.settings import Settings
+from crm_core.models import Role, Status
+from crm_core.roles import ALL_ROLES
+from tests.admin.conftest import UserFactory
+
+# Public by design besides the ``public.`` blueprint and static files.
+PUBLIC_ENDPOINTS = {"admin.login", "health.healthz"}
+
+ADMIN = {Role.ADMIN}
+FORMS = {Role.ADMIN, Role.MARKETING}
+EVERYONE = set(ALL_ROLES)
+
+# Who may use each endpoint this area owns; endpoints of other areas are
+# checked against the roles their views declare.
+EXPECTED_ROLES: dict[str, set[Role]] = {
+    "admin.change_password": EVERYONE,
+    "admin.forms": FORMS,
+    "admin.form_create": FORMS,
+    "admin.form_edit": FORMS,
+    "admin.form_save": FORMS,
+    "admin.form_active": FORMS,
+    "admin.form_delete_confirm": FORMS,
+    "admin.form_delete": FORMS,
+    "admin.form_draft": FORMS,
+    "admin.form_duplicate": FORMS,
+    "admin.form_preview": FORMS,
+    "admin.settings": ADMIN,
+    "admin.settings_list": ADMIN,
+    "admin.settings_add": ADMIN,
+    "admin.settings_update": ADMIN,
+    "admin.settings_delete_confirm": ADMIN,
+    "admin.settings_delete": ADMIN,
+    "admin.users": ADMIN,
+    "admin.create_user_account": ADMIN,
+    "admin.user_active": ADMIN,
+    "admin.user_password_reset": ADMIN,
+    "admin.user_role": ADMIN,
+    "admin.prospects": EVERYONE,
+}
+
+
+def _offline_app() -> Flask:
+    """The app's URL map, for parametrizing; nothing connects at creation."""
+    return create_app(
+        Settings(
+            database_url="sqlite://",
+            redis_url="redis://127.0.0.1:1/0",
+            secret_key="collect-only-secret-key-0123456789abcdef",
+            environment="test",
+        )
+    )
+
+
+def _rules() -> list[Rule]:
+    app = _offline_app()
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule))
+    app.extensions["lc_engine"].dispose()
+    return rules
+
+
+RULES = _rules()
+PROTECTED = [
+    rule
+    for rule in RULES
+    if not rule.endpoint.startswith("public.")
+    and rule.endpoint != "static"
+    and rule.endpoint not in PUBLIC_ENDPOINTS
+]
+ADMIN_RULES = [rule for rule in PROTECTED if rule.endpoint.startswith("admin.")]
+
+
+def _methods(rule: Rule) -> list[str]:
+    return sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+
+
+def _url(rule: Rule, ids: dict[str, int] | None = None) -> str:
+    ids = ids or {}
+    values = {arg: ("statuses" if arg == "kind" else ids.get(arg, 1)) for arg in rule.arguments}
+    return rule.build(values, append_unknown=False)[1]  # type: ignore[index]
+
+
+def _cases(rules: list[Rule]) -> Iterator[object]:
+    for rule in rules:
+        for method in _methods(rule):
+            yield pytest.param(rule, method, id=f"{method} {rule.rule}")
+
+
+def _follow_to_login(client: FlaskClient, method: str, url: str) -> str:
+    response = client.open(url, method=method)
+    hops = 0
+    while response.status_code in (301, 302, 303, 307, 308) and hops < 3:
+        location = response.headers["Location"]
+        if "/admin/login" in location:
+            return location
+        response = client.get(location)
+        hops += 1
+    pytest.fail(
+        f"{method} {url} answered {response.status_code} to an anonymous visitor, not a login redirect"
+    )
+
+
+@pytest.mark.parametrize(("rule", "method"), list(_cases(PROTECTED)))
+def test_anonymous_visitors_are_sent_to_the_login_page(web: FlaskClient, rule: Rule, method: str) -> None:
+    location = _follow_to_login(web, method, _url(rule))
+    assert "/admin/login" in location
+
+
+def test_every_admin_endpoint_declares_who_may_use_it(app: Flask) -> None:
+    undeclared = [
+        rule.endpoint
+        for rule in ADMIN_RULES
+        if rule.endpoint not in PUBLIC_ENDPOINTS
+        and rule.endpoint != "admin.logout"
+        and not hasattr(app.view_functions[rule.endpoint], "allowed_roles")
+    ]
+    assert undeclared == [], "use roles_required / login_required on these views"
+
+
+def test_the_table_matches_what_the_views_declare(app: Flask) -> None:
+    for endpoint, roles in EXPECTED_ROLES.items():
+        assert set(app.view_functions[endpoint].allowed_roles) == roles, endpoint
+
+
+def _allowed(app_rule: Rule) -> set[Role]:
+    if app_rule.endpoint in EXPECTED_ROLES:
+        return EXPECTED_ROLES[app_rule.endpoint]
+    view = _offline_view(app_rule.endpoint)
+    return set(getattr(view, "allowed_roles", ALL_ROLES))
+
+
+_OFFLINE = _offline_app()
+
+
+def _offline_view(endpoint: str) -> object:
+    return _OFFLINE.view_functions[endpoint]
+
+
+_OFFLINE.extensions["lc_engine"].dispose()
+
+MATRIX = [rule for rule in ADMIN_RULES if rule.endpoint not in ("admin.login", "admin.logout")]
+
+
+@pytest.fixture
+def existing_ids(
+    make_form: Callable[..., dict[str, Any]], make_user: UserFactory, db: Session
+) -> dict[str, int]:
+    """Real rows for the URL's ids, so allowed roles reach the real page."""
+    status_id = db.scalar(select(Status.id).order_by(Status.position).limit(1))
+    assert status_id is not None
+    return {
+        "form_id": make_form()["form_id"],
+        "user_id": make_user(Role.SALES).id,
+        "value_id": status_id,
+    }
+
+
+@pytest.mark.parametrize(("rule", "method"), list(_cases(MATRIX)))
+def test_roles_matrix(
+    as_role: Callable[[Role], FlaskClient], existing_ids: dict[str, int], rule: Rule, method: str
+) -> None:
+    allowed = _allowed(rule)
+    url = _url(rule, existing_ids)
+    for role in ALL_ROLES:
+        status = as_role(role).open(url, method=method).status_code
+        if role in allowed:
+            assert status != 403, f"{role.value} should be allowed: {method} {url}"
+            assert status < 500, f"{method} {url} as {role.value} failed with {status}"
+        else:
+            assert status == 403, f"{role.value} should get 403 for {method} {url}, got {status}"
