@@ -91,6 +91,7 @@ class FormConfigSchema(Schema):
     priority_id = fields.Integer(load_default=None, allow_none=True)
     owner_id = fields.Integer(load_default=None, allow_none=True)
     success_mode = fields.String(load_default="message", validate=validate.OneOf(("message", "redirect")))
+    duplicate_mode = fields.String(load_default="create", validate=validate.OneOf(("create", "attach")))
     success_message = fields.String(load_default="", validate=validate.Length(max=2000))
     redirect_url = fields.String(load_default="", validate=validate.Length(max=2000))
     allowed_domains = fields.List(fields.String(), load_default=list)

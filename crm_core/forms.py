@@ -119,6 +119,7 @@ def form_config(form: WebForm) -> dict[str, Any]:
         "priority_id": form.priority_id,
         "owner_id": form.owner_id,
         "success_mode": form.success_mode,
+        "duplicate_mode": form.duplicate_mode,
         "success_message": form.success_message,
         "redirect_url": form.redirect_url,
         "allowed_domains": list(form.allowed_domains or []),
@@ -206,6 +207,7 @@ def form_definition(form: WebForm) -> dict[str, Any]:
             "source_id": form.source_id,
             "priority_id": form.priority_id,
             "owner_id": form.owner_id,
+            "duplicate_mode": form.duplicate_mode,
         },
     }
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm_core.lookups import default_priority_id, default_source_id, default_status_id
-from crm_core.models import Priority, Prospect, Source, Status, User, WebForm
+from crm_core.models import Priority, Prospect, ProspectChange, Source, Status, User, WebForm
 from crm_core.models.prospects import ATTRIBUTION_PARAMS, PROSPECT_TEXT_FIELDS
 from crm_core.search_text import search_text
 
@@ -86,9 +86,46 @@ def _resolve_presets(session: Session, row: dict[str, Any]) -> None:
             row[attr] = fallback(session)
 
 
+def _attach_to_existing(session: Session, payload: dict[str, Any]) -> bool:
+    """For a form in "attach" mode: when a prospect with the visitor's email
+    exists, record the submission in its history (once per submission id) and
+    return ``True``; otherwise ``False`` and the caller creates a prospect."""
+    email = str(payload["values"].get("email") or "").strip()
+    sid = payload["submission_id"]
+    if not email or session.scalar(select(Prospect.id).where(Prospect.submission_id == sid)) is not None:
+        return False
+    existing = session.scalar(
+        select(Prospect.id).where(Prospect.email.in_({email, email.lower()})).order_by(Prospect.id).limit(1)
+    )
+    if existing is None:
+        return False
+    changes = {
+        field: ["", str(value)] for field, value in payload["values"].items() if value not in ("", None)
+    }
+    page_url = payload.get("meta", {}).get("page_url")
+    if page_url:
+        changes["page_url"] = ["", str(page_url)]
+    row = {
+        "prospect_id": existing,
+        "user_id": None,
+        "action": "submission",
+        "changes": changes,
+        "submission_id": sid,
+        "created_at": datetime.fromisoformat(payload["received_at"]),
+    }
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        module.insert(ProspectChange).values(row).on_conflict_do_nothing(index_elements=["submission_id"])
+    )
+    return True
+
+
 def create_prospect_from_submission(session: Session, payload: dict[str, Any]) -> bool:
     """Insert the prospect for one submission; ``False`` when that submission id
-    was already turned into a prospect (a re-run job), so running twice is harmless."""
+    was already turned into a prospect (a re-run job), so running twice is harmless,
+    or when the form attaches repeat visitors to their existing prospect."""
+    if payload.get("presets", {}).get("duplicate_mode") == "attach" and _attach_to_existing(session, payload):
+        return False
     row = _row_from_submission(payload)
     try:
         with session.begin_nested():
@@ -103,6 +140,11 @@ def create_prospects_from_submissions(session: Session, payloads: list[dict[str,
     batch path); returns how many were new. Duplicates are skipped as in
     ``create_prospect_from_submission``, and if a stale preset breaks the batch
     it falls back to one row at a time so every lead still lands."""
+    attaching = [p for p in payloads if p.get("presets", {}).get("duplicate_mode") == "attach"]
+    if attaching:  # each needs a look-up first; the rest still go in one statement
+        created = sum(create_prospect_from_submission(session, payload) for payload in attaching)
+        rest = [p for p in payloads if p.get("presets", {}).get("duplicate_mode") != "attach"]
+        return created + (create_prospects_from_submissions(session, rest) if rest else 0)
     if len(payloads) == 1:
         return int(create_prospect_from_submission(session, payloads[0]))
     rows = [_row_from_submission(payload) for payload in payloads]

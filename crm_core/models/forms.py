@@ -37,6 +37,10 @@ class WebForm(Base):
     button_bg: Mapped[str] = mapped_column(String(7), default="#1f6feb")
     button_fg: Mapped[str] = mapped_column(String(7), default="#ffffff")
 
+    # When a submission's email matches an existing prospect: "create" a new
+    # prospect anyway, or "attach" the submission to that prospect's history.
+    duplicate_mode: Mapped[str] = mapped_column(String(10), default="create")
+
     consent_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_text: Mapped[str] = mapped_column(Text, default="")
 

@@ -18,7 +18,10 @@ class ProspectChange(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     prospect_id: Mapped[int] = mapped_column(ForeignKey("prospects.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(20))  # created | updated
+    action: Mapped[str] = mapped_column(String(20))  # created | updated | submission
+    # Set when a web submission was attached to an existing prospect: one entry
+    # per submission, however often its job runs.
+    submission_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     # {field: [old, new]} as people read them ("New" → "Qualified", not ids),
     # so the history stays true after a status or user is renamed or removed.
     changes: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
