@@ -42,7 +42,7 @@ def test_a_batch_settles_every_job(client, make_form, redis, drain, db):
     assert set(db.scalars(select(Prospect.submission_id))) == set(ids)
     assert FinishedJobRegistry(queue=queue).count == 250
     assert StartedJobRegistry(queue=queue).count == 0
-    assert all(queue.fetch_job(job_id).get_status() == "finished" for job_id in ids[:: 25])
+    assert all(queue.fetch_job(job_id).get_status() == "finished" for job_id in ids[::25])
 
 
 def test_a_failed_batch_goes_back_through_retries(client, make_form, redis, database_url, db):

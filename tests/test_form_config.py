@@ -43,5 +43,7 @@ def test_rich_text_keeps_only_safe_markup() -> None:
         '<script>alert(1)</script><img src=x onerror=alert(1)> <a href="javascript:alert(1)">x</a> & more'
     )
     clean = clean_rich_text(dirty)
-    assert clean == 'I agree to the <a href="https://example.com/privacy">policy</a>alert(1) <a>x</a> &amp; more'
+    assert (
+        clean == 'I agree to the <a href="https://example.com/privacy">policy</a>alert(1) <a>x</a> &amp; more'
+    )
     assert plain_text(clean) == "I agree to the policyalert(1) x & more"

@@ -61,7 +61,12 @@ def test_leadcapture_serve_end_to_end(tmp_path: Path) -> None:
         started = time.monotonic()
         status, _, body = http(
             f"{base}/f/{key}",
-            {"name": "Ana Popescu", "email": "ana@example.ro", "_lc_consent": "1", "_lc_ts": headers["X-LC-Token"]},
+            {
+                "name": "Ana Popescu",
+                "email": "ana@example.ro",
+                "_lc_consent": "1",
+                "_lc_ts": headers["X-LC-Token"],
+            },
             {"Origin": base, "Accept": "application/json"},
         )
         assert status == 202, body
@@ -131,7 +136,12 @@ def test_production_commands(tmp_path: Path, fresh_database_url: str) -> None:
         time.sleep(1.1)  # SPAM_MIN_SECONDS=1 below
         status, headers, body = http(
             f"http://127.0.0.1:{port}/f/{key}",
-            {"name": "Jonas Žukauskas", "email": "jonas@example.lt", "company": "UAB <Saulė>", "_lc_ts": token},
+            {
+                "name": "Jonas Žukauskas",
+                "email": "jonas@example.lt",
+                "company": "UAB <Saulė>",
+                "_lc_ts": token,
+            },
             {"Origin": "https://example.com", "Accept": "application/json"},
         )
         assert status == 202, body

@@ -140,7 +140,9 @@ class BatchClaimer:
             ],
         )
 
-    def fail(self, queue: Queue, riders: list[Rider], worker_name: str, exc_string: str, retry: bool = True) -> None:
+    def fail(
+        self, queue: Queue, riders: list[Rider], worker_name: str, exc_string: str, retry: bool = True
+    ) -> None:
         """Put jobs back through RQ's retry policy, or into the failed registry
         (the rare path, so it uses RQ's own Job objects)."""
         ids = [rider.job_id for rider in riders]
