@@ -15,7 +15,7 @@ from capture.form_cache import FormCache
 from capture.health import bp as health_bp
 from capture.public import bp as public_bp
 from capture.public.render_token import RenderTokens
-from capture.settings import Settings
+from capture.settings import Settings, SettingsError
 
 csrf = CSRFProtect()
 
@@ -24,6 +24,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     settings.check()
     app = Flask(__name__)
+    if settings.is_production and app.debug:
+        raise SettingsError(
+            "Debug mode (FLASK_DEBUG) must be off in production: it runs code from any error page."
+        )
     app.config.update(
         LC_SETTINGS=settings,
         SECRET_KEY=settings.secret_key,

@@ -196,3 +196,18 @@ def test_docker_compose_runs_the_tested_commands() -> None:
     ]  # fmt: skip
     assert services["worker"]["command"] == ["leadcapture", "worker"]
     assert services["capture"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_production_refuses_debug_mode() -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": "sqlite://",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+        "SECRET_KEY": "k" * 48,
+    }
+    env.update(LEADCAPTURE_ENV="production", FLASK_DEBUG="1")
+    result = subprocess.run(
+        [sys.executable, "-c", "import capture.wsgi"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "Debug mode" in result.stderr
