@@ -8,6 +8,7 @@ are memoised per form version in the process."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -40,10 +41,28 @@ def forget(connection: Redis, key: str) -> None:
 
 
 class FormCache:
-    def __init__(self, connection: Redis, factory: Callable[[], Session]):
+    def __init__(self, connection: Redis, factory: Callable[[], Session], local_ttl: float = 1.0):
         self._redis = connection
         self._factory = factory
         self._validators: dict[tuple[str, str], SubmissionValidator] = {}
+        # The submit path keeps definitions in the process for ``local_ttl``
+        # seconds: one Redis round trip fewer per submission, and a saved form
+        # reaches every process within that time.
+        self._local_ttl = local_ttl
+        self._local: dict[str, tuple[float, dict[str, Any] | None]] = {}
+
+    def recent_definition(self, key: str) -> dict[str, Any] | None:
+        """``definition(key)``, answered from this process when fetched within
+        the last ``local_ttl`` seconds."""
+        now = time.monotonic()
+        cached = self._local.get(key)
+        if cached is not None and now - cached[0] < self._local_ttl:
+            return cached[1]
+        definition = self.definition(key)
+        if len(self._local) > 10_000:
+            self._local.clear()
+        self._local[key] = (now, definition)
+        return definition
 
     def definition(self, key: str, count_view: bool = False) -> dict[str, Any] | None:
         """The form's definition, or ``None`` for an unknown key. Raises the Redis

@@ -179,10 +179,10 @@ def submit(key: str) -> Response | str:
     if request.content_length is not None and request.content_length > settings.max_body_bytes:
         return error(413, "The submission is too large.")
     try:
-        definition = _load_definition(key)
+        definition = form_cache().recent_definition(key)
     except (RedisError, SQLAlchemyError):
         return error(503, UNAVAILABLE, retry_after=5)
-    if definition is None:
+    if definition is None or not definition["active"]:
         return error(404, "This form does not exist or is not active.")
     origin = _request_origin()
     if not _origin_ok(definition, origin):
