@@ -5,73 +5,26 @@ Browser tests run on SQLite only: the database is not what they exercise."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from capture.settings import Settings
-from crm_core.db import make_engine, make_session_factory
-from crm_core.migrate import upgrade
 from crm_core.models import Prospect
-
-CHROMIUM = os.environ.get("LEADCAPTURE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-IN_CI = os.environ.get("CI") == "true"
+from tests.chromium import ARTIFACTS, _engine_factory, database_url, launch_chromium  # noqa: F401
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Overrides the sqlite/postgres parametrised fixture: SQLite only."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'leadcapture.db'}"
-    upgrade(url)
-    yield url
-
-
-@pytest.fixture(scope="session")
-def _engine_factory(database_url: str) -> Iterator[sessionmaker[Session]]:
-    """Overridden together with ``database_url``: pytest caches the parent's
-    session-scoped engine under the same key whichever ``database_url`` built it,
-    so without its own copy this directory and the rest of the suite would share
-    one engine pointed at the wrong database."""
-    engine = make_engine(database_url)
-    yield make_session_factory(engine)
-    engine.dispose()
-
-
-def _unavailable(reason: str) -> NoReturn:
-    if IN_CI:
-        pytest.fail(f"browser tests must run in CI: {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright Python package is not installed (pip install -e '.[test]')")
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium, or set LEADCAPTURE_CHROMIUM)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    """Module-scoped: Playwright's sync API allows one running instance, and
+    another directory's browser tests may come next."""
+    yield from launch_chromium()
 
 
 _CALL_FAILED = pytest.StashKey[bool]()

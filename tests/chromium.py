@@ -1,0 +1,67 @@
+"""What every browser test directory shares: Debian's chromium through
+Playwright, and a SQLite-only database (the database is not what browser tests
+exercise). Conftests import these fixtures by name."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm_core.db import make_engine, make_session_factory
+from crm_core.migrate import upgrade
+
+CHROMIUM = os.environ.get("LEADCAPTURE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+IN_CI = os.environ.get("CI") == "true"
+
+
+def unavailable(reason: str) -> NoReturn:
+    if IN_CI:
+        pytest.fail(f"browser tests must run in CI: {reason}")
+    pytest.skip(reason)
+
+
+def launch_chromium() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright Python package is not installed (pip install -e '.[test]')")
+    if not Path(CHROMIUM).exists():
+        unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium, or set LEADCAPTURE_CHROMIUM)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Overrides the sqlite/postgres parametrised fixture: SQLite only."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser-sqlite') / 'leadcapture.db'}"
+    upgrade(url)
+    yield url
+
+
+@pytest.fixture(scope="session")
+def _engine_factory(database_url: str) -> Iterator[sessionmaker[Session]]:
+    """Overridden together with ``database_url``: pytest caches the parent's
+    session-scoped engine under one key whichever ``database_url`` built it, so
+    without its own copy a browser directory and the rest of the suite would
+    share one engine pointed at the wrong database."""
+    engine = make_engine(database_url)
+    yield make_session_factory(engine)
+    engine.dispose()
