@@ -1,0 +1,240 @@
+"""End-to-end benchmark: submit → prospect committed, under a steady load.
+
+gunicorn (production config) and ``leadcapture worker`` on PostgreSQL. Without
+``--rate`` it first measures the intake maximum in the same run (wrk, 64
+connections, no worker running) and then loads at half of it. A fixed-rate
+(open-loop) client sends each submission at its due time and notes when it was
+sent; a separate process polls the database every 20 ms for new prospects and
+notes when each ``submission_id`` first appears. Latency = seen - sent, so it
+includes the poll interval (0-20 ms, 10 ms on average).
+
+    python bench/end_to_end.py               # 3 runs x 60 s at half the measured maximum
+    python bench/end_to_end.py --quick       # smoke size (< 60 s)
+    python bench/end_to_end.py --rate 150
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common
+
+POLL = 0.02
+HOLE_PATIENCE = 5.0  # an id skipped this long is a rolled-back insert, not a late commit
+
+
+def poll_prospects(database_url: str, stop: Event, out: Connection) -> None:
+    """Note when each submission's prospect first becomes visible. Ids below the
+    highest seen may still commit late (concurrent transactions), so the query
+    starts at the lowest id not yet seen."""
+    import psycopg
+
+    seen: dict[str, float] = {}
+    ids: set[int] = set()
+    holes: dict[int, float] = {}
+    floor = 0  # every id <= floor has been seen (or given up on)
+    with psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True) as conn:
+        while not stop.is_set():
+            rows = conn.execute(
+                "SELECT id, submission_id FROM prospects WHERE id > %s ORDER BY id", (floor,)
+            ).fetchall()
+            now = time.time()
+            for row_id, sid in rows:
+                if row_id not in ids:
+                    ids.add(row_id)
+                    seen[sid] = now
+            top = max(ids, default=0)
+            while floor < top:
+                if floor + 1 in ids:
+                    ids.discard(floor + 1)
+                    floor += 1
+                elif now - holes.setdefault(floor + 1, now) > HOLE_PATIENCE:
+                    holes.pop(floor + 1)
+                    floor += 1
+                else:
+                    break
+            time.sleep(POLL)
+    out.send(seen)
+    out.close()
+
+
+def measure_max(port: int, path: str, seconds: float) -> float:
+    result = common.run_wrk(f"http://127.0.0.1:{port}{path}", 64, seconds)
+    return result.rps
+
+
+def one_run(
+    run: int,
+    env: dict[str, str],
+    database_url: str,
+    path: str,
+    port: int,
+    rate: float,
+    seconds: float,
+    workers: int,
+    log: Path,
+) -> dict[str, Any]:
+    from redis import Redis
+    from rq import Worker
+
+    redis = Redis.from_url(env["REDIS_URL"])
+    command = [
+        sys.executable,
+        "-m",
+        "capture.cli",
+        "worker",
+        *(["--processes", str(workers)] if workers > 1 else []),
+    ]
+    with common.child(command, env, log) as worker_process:
+        deadline = time.monotonic() + 60
+        while Worker.count(connection=redis) < workers:
+            if worker_process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"worker did not start; see {log}")
+            time.sleep(0.05)
+        stop = multiprocessing.Event()
+        receive, send = multiprocessing.Pipe(duplex=False)
+        poller = multiprocessing.Process(target=poll_prospects, args=(database_url, stop, send), daemon=True)
+        poller.start()
+
+        def request(n: int) -> bytes:
+            return common.post_request(port, path, common.form_body(n)[0])
+
+        result = common.open_loop(port, request, rate, seconds)
+        accepted = [(sid, s) for s in result.samples if (sid := common.accepted_id(s))]
+        # Let the worker finish the tail, then collect.
+        tail_deadline = time.monotonic() + 60
+        while time.monotonic() < tail_deadline and redis.llen("rq:queue:submissions"):
+            time.sleep(0.1)
+        time.sleep(1.0)
+        stop.set()
+        seen: dict[str, float] = receive.recv()
+        poller.join(10)
+    redis.close()
+    committed = [(seen[sid], s) for sid, s in accepted if sid in seen]
+    series = {
+        # The visitor clicks at the due time: waiting for a free client connection counts.
+        "due": [(t - s.scheduled) * 1000 for t, s in committed],
+        "sent": [(t - s.sent) * 1000 for t, s in committed],
+        "answer": [(s.done - s.sent) * 1000 for _sid, s in accepted],
+        "queued": [(t - s.done) * 1000 for t, s in committed],
+        "late": [(s.sent - s.scheduled) * 1000 for _sid, s in accepted],
+    }
+    out: dict[str, Any] = {
+        "accepted": len(accepted),
+        "missing": len(accepted) - len(committed),
+        "refused": len(result.samples) - len(accepted) + result.failures,
+        "client_cpu_ms": result.client_cpu * 1000 / max(len(result.samples), 1),
+    }
+    for name, values in series.items():
+        for p in (50, 95, 99):
+            out[f"{name}_p{p}"] = common.percentile(values, p)
+        out[f"{name}_max"] = max(values, default=float("nan"))
+    print(
+        f"run {run + 1}: {out['accepted']} accepted, {out['missing']} not seen; submit→committed p50 "
+        f"{out['due_p50']:.0f} ms p95 {out['due_p95']:.0f} ms p99 {out['due_p99']:.0f} ms (from the actual send: "
+        f"p95 {out['sent_p95']:.0f} ms; send→202 p95 {out['answer_p95']:.0f} ms, 202→committed p95 "
+        f"{out['queued_p95']:.0f} ms; sends late by p95 {out['late_p95']:.0f} ms); client CPU "
+        f"{out['client_cpu_ms']:.2f} ms/request",
+        flush=True,
+    )
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="smoke size: 1 run of 10 s")
+    parser.add_argument(
+        "--rate", type=float, help="submissions per second (default: half the measured maximum)"
+    )
+    parser.add_argument("--seconds", type=float)
+    parser.add_argument("--runs", type=int)
+    parser.add_argument("--workers", type=int, default=1, help="leadcapture worker --processes (default 1)")
+    args = parser.parse_args()
+    seconds = args.seconds or (10 if args.quick else 60)
+    runs = args.runs or (1 if args.quick else 3)
+
+    common.print_machine("End to end")
+    with tempfile.TemporaryDirectory(prefix="lc-bench-e2e-") as tmp_name:
+        tmp = Path(tmp_name)
+        log = tmp / "processes.log"
+        with (
+            common.embedded_redis(tmp / "redis") as redis_url,
+            common.database("postgres", tmp, "lc_bench_e2e") as database_url,
+        ):
+            from redis import Redis
+
+            from capture.form_cache import publish
+
+            definition = common.create_form(database_url, redis_url)
+            path = f"/f/{definition['key']}"
+            port = common.free_port()
+            env = common.capture_env(database_url, redis_url, GUNICORN_BIND=f"127.0.0.1:{port}")
+            print(
+                f"gunicorn --config python:capture.gunicorn_conf ({common.gunicorn_shape(env)}), "
+                f"leadcapture worker x {args.workers}, PostgreSQL"
+            )
+            with common.child(common.gunicorn_command("capture.wsgi:app"), env, log) as server:
+                common.wait_http(port, server, log)
+                common.warm_up(f"http://127.0.0.1:{port}{path}", 3)
+                if args.rate:
+                    rate = args.rate
+                    print(f"rate {rate:.0f}/s (given)")
+                else:
+                    maximum = measure_max(port, path, 3 if args.quick else 10)
+                    rate = maximum / 2
+                    print(f"intake maximum {maximum:.0f} req/s (wrk, 64 connections) → rate {rate:.0f}/s")
+                connection = Redis.from_url(redis_url)
+                connection.flushdb()  # drop the backlog of the maximum measurement
+                publish(connection, definition)
+                connection.close()
+                print(f"{runs} run(s) x {seconds:g} s\n")
+                results = [
+                    one_run(run, env, database_url, path, port, rate, seconds, args.workers, log)
+                    for run in range(runs)
+                ]
+    labels = {
+        "due": "submit (due time) → committed",
+        "sent": "actual send → committed",
+        "answer": "  send → 202 answer",
+        "queued": "  202 → committed",
+        "late": "send delayed by a busy client",
+    }
+    rows = [
+        [
+            label,
+            *(
+                common.Spread.of([r[f"{name}_{p}"] for r in results]).show(0)
+                for p in ("p50", "p95", "p99", "max")
+            ),
+        ]
+        for name, label in labels.items()
+    ]
+    print()
+    common.print_table(["latency ms", "p50", "p95", "p99", "max"], rows)
+    accepted = sum(r["accepted"] for r in results)
+    missing = sum(r["missing"] for r in results)
+    refused = sum(r["refused"] for r in results)
+    p95 = statistics.median(r["due_p95"] for r in results)
+    print(f"{accepted} accepted, {missing} never seen committed, {refused} not accepted (non-202 or failed)")
+    print(
+        f"submit→committed p95 {p95:.0f} ms at {rate:.0f}/s "
+        f"(target ≤ 500 ms: {common.verdict(p95 <= 500 and not missing)})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
