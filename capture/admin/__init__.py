@@ -70,19 +70,7 @@ def _domain_not_found(exc: NotFound) -> tuple[str, int]:
 
 
 # Each module registers its routes on ``bp`` when imported.
-from capture.admin import (  # noqa: E402
-    form_builder,
-    forms,
-    lists,
-    prospect_detail,
-    prospects,
-    saved_filters,
-    sign_in,
-    submissions,
-    users,
-)
-
-ROUTE_MODULES = (
+from capture.admin import (  # noqa: E402, F401 (imported for their routes)
     form_builder,
     forms,
     lists,
