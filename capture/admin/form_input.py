@@ -16,25 +16,28 @@ from crm_core.models.prospects import PROSPECT_TEXT_FIELDS
 
 CUSTOM = "custom"
 _FIELD_INPUT = re.compile(r"^fields-(\d{1,4})-([a-z_]+)$")
-_TEXT_KEYS = (
-    "name",
-    "language",
-    "name_prefix",
-    "status_id",
-    "source_id",
-    "priority_id",
-    "owner_id",
-    "success_mode",
-    "duplicate_mode",
-    "success_message",
-    "redirect_url",
-    "allowed_domains",
-    "button_text",
-    "button_bg",
-    "button_fg",
-    "consent_text",
+FORM_DATA_KEYS = frozenset(
+    {
+        "name",
+        "active",
+        "name_prefix",
+        "status_id",
+        "source_id",
+        "priority_id",
+        "owner_id",
+        "success_mode",
+        "duplicate_mode",
+        "success_message",
+        "redirect_url",
+        "allowed_domains",
+    }
+)
+CUSTOMIZATION_KEYS = frozenset(
+    {"fields", "language", "button_text", "button_bg", "button_fg", "consent_enabled", "consent_text"}
 )
 _FLAG_KEYS = ("active", "consent_enabled")
+# Every posted text input of the two tabs (flags and field rows are read apart).
+_TEXT_KEYS = tuple(sorted((FORM_DATA_KEYS | CUSTOMIZATION_KEYS) - set(_FLAG_KEYS) - {"fields"}))
 
 FIELD_TYPE_LABELS = {
     "": "Automatic",
@@ -210,27 +213,6 @@ def config_from_state(state: dict[str, Any]) -> dict[str, Any]:
         for row in state["rows"]
     ]
     return config
-
-
-FORM_DATA_KEYS = frozenset(
-    {
-        "name",
-        "active",
-        "name_prefix",
-        "status_id",
-        "source_id",
-        "priority_id",
-        "owner_id",
-        "success_mode",
-        "duplicate_mode",
-        "success_message",
-        "redirect_url",
-        "allowed_domains",
-    }
-)
-CUSTOMIZATION_KEYS = frozenset(
-    {"fields", "language", "button_text", "button_bg", "button_fg", "consent_enabled", "consent_text"}
-)
 
 
 def tabs_with_errors(errors: dict[str, list[str]]) -> list[str]:
