@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from capture import database, redis_client, security_headers
 from capture.admin import bp as admin_bp
+from capture.cookie_session import CookieSessionInterface
 from capture.form_cache import FormCache
 from capture.health import bp as health_bp
 from capture.public import bp as public_bp
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     settings.check()
     app = Flask(__name__)
+    app.session_interface = CookieSessionInterface()
     if settings.is_production and app.debug:
         raise SettingsError(
             "Debug mode (FLASK_DEBUG) must be off in production: it runs code from any error page."

@@ -11,6 +11,11 @@ from flask import Response, jsonify, render_template, request
 def wants_html() -> bool:
     if request.is_json:
         return False
+    accept = request.headers.get("Accept", "")
+    if "html" not in accept and "text/*" not in accept:
+        # The snippet's "application/json" (and "*/*", where JSON is listed first)
+        # never prefers HTML: skip parsing the header on the submit path.
+        return False
     return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
 
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 from marshmallow import ValidationError
 
@@ -32,6 +33,7 @@ META_FIELDS = frozenset(
         "csrf_token",
     }
 )
+MAX_FIELDS = 200  # a form has at most a few dozen fields plus meta and UTM parameters
 _TRUE = {"1", "on", "true", "yes"}
 
 
@@ -46,6 +48,19 @@ class Submission:
     submission_id: str
     payload: dict[str, Any]
     is_spam: bool
+
+
+def parse_urlencoded(body: str) -> dict[str, str] | None:
+    """A url-encoded body as a dict, the first value of a repeated name winning
+    (as ``request.form.to_dict()``); ``None`` when it has absurdly many fields."""
+    try:
+        pairs = parse_qsl(body, keep_blank_values=True, errors="replace", max_num_fields=MAX_FIELDS)
+    except ValueError:
+        return None
+    data: dict[str, str] = {}
+    for name, value in pairs:
+        data.setdefault(name, value)
+    return data
 
 
 def submission_id(form_key: str, client_key: str | None) -> str:

@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from capture import redis_client
 from capture.form_cache import FormCache
 from capture.public.answers import error, wants_html
-from capture.public.intake import SubmissionInvalid, build_submission
+from capture.public.intake import SubmissionInvalid, build_submission, parse_urlencoded
 from capture.public.render_token import RenderTokens
 from capture.public.spam import quarantine
 from crm_core.domains import origin_allowed, origin_of
@@ -136,8 +136,10 @@ def _request_origin() -> str | None:
 
 
 def _origin_ok(definition: dict[str, Any], origin: str | None) -> bool:
+    # The form's own domains first: our own origin (the no-JS page, the
+    # preview) needs the request's host URL, which costs more to build.
     return origin is not None and (
-        origin == _own_origin() or origin_allowed(origin, definition["allowed_domains"])
+        origin_allowed(origin, definition["allowed_domains"]) or origin == _own_origin()
     )
 
 
@@ -153,6 +155,9 @@ def _form_data() -> dict[str, Any] | None:
     if request.is_json:
         data = request.get_json(silent=True)
         return data if isinstance(data, dict) else None
+    if request.mimetype == "application/x-www-form-urlencoded":
+        # What the snippet sends: parsed directly, at half the cost of request.form.
+        return parse_urlencoded(request.get_data(as_text=True))
     return request.form.to_dict(flat=True)
 
 
@@ -255,9 +260,7 @@ def _accepted(definition: dict[str, Any], sid: str) -> Response:
         body["redirect"] = success["url"]
     else:
         body["message"] = success["message"]
-    response = jsonify(body)
-    response.status_code = 202
-    return response
+    return Response(json.dumps(body, ensure_ascii=False), status=202, mimetype="application/json")
 
 
 @bp.get("/demo/<key>")
