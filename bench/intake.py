@@ -3,15 +3,17 @@ against two baselines served by the same gunicorn settings — a Flask endpoint
 that does nothing, and one that only does RQ's ``Queue.enqueue`` of the same
 payload — then the latency at half of the measured maximum, at a fixed rate.
 
-    python bench/intake.py            # 3 runs x concurrency 16, 64 x 10 s, then 3 x 10 s fixed rate
+    python bench/intake.py            # 5 rounds x concurrency 16, 64 x 6 s slices, then 5 x 6 s fixed rate
     python bench/intake.py --quick    # smoke size (< 60 s)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -89,6 +91,15 @@ def serve(app: str, env: dict[str, str], log: Path):  # type: ignore[no-untyped-
     return common.child(common.gunicorn_command(app), server_env, log), port
 
 
+def start_server(
+    stack: contextlib.ExitStack, app: str, env: dict[str, str], log: Path
+) -> tuple[subprocess.Popen[bytes], int]:
+    context, port = serve(app, env, log)
+    process = stack.enter_context(context)
+    common.wait_http(port, process, log)
+    return process, port
+
+
 def redis_process(redis_url: str) -> int:
     from redis import Redis
 
@@ -100,17 +111,33 @@ def redis_process(redis_url: str) -> int:
 
 def server_cpu(gunicorn_pid: int, redis_pid: int) -> float:
     """CPU seconds of the gunicorn master, its workers and Redis: the server side of a request."""
-    return common.process_cpu(gunicorn_pid, with_children=True) + common.process_cpu(redis_pid)
+    return common.process_cpu(gunicorn_pid, with_children=True) + common.process_cpu(
+        redis_pid, with_children=True
+    )
 
 
 def reset_redis(redis_url: str, definition: dict[str, Any]) -> None:
-    """Empty Redis between servers so queue length never differs, and republish the form."""
+    """Empty Redis between servers so queue length never differs, and republish the form.
+
+    The append-only file is rewritten (to almost nothing) and the rewrite
+    awaited: otherwise the jobs one server queued make Redis fork and rewrite
+    tens of MB of AOF while the next server is being measured."""
+    import time
+
     from redis import Redis
 
     from capture.form_cache import publish
 
     connection = Redis.from_url(redis_url)
     connection.flushdb()
+    while connection.info("persistence")["aof_rewrite_in_progress"]:
+        time.sleep(0.1)
+    connection.bgrewriteaof()
+    time.sleep(0.1)
+    while any(
+        connection.info("persistence")[k] for k in ("aof_rewrite_in_progress", "aof_rewrite_scheduled")
+    ):
+        time.sleep(0.1)
     publish(connection, definition)
     connection.close()
 
@@ -124,8 +151,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, help="duration of each wrk load")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[16, 64])
     args = parser.parse_args()
-    runs = args.runs or (1 if args.quick else 3)
-    seconds = args.seconds or (2 if args.quick else 10)
+    runs = args.runs or (1 if args.quick else 5)
+    seconds = args.seconds or (2 if args.quick else 6)
     warmup = 1 if args.quick else 2
 
     common.print_machine("Intake")
@@ -145,15 +172,21 @@ def main() -> int:
             results: dict[str, dict[int, list[common.WrkResult]]] = {
                 name: {c: [] for c in args.concurrency} for name in APPS
             }
-            for run in range(runs):
-                for name, app in APPS.items():
+            with contextlib.ExitStack() as stack:
+                # All three servers run side by side and take turns in short
+                # slices, in a rotating order: the host's noise (other tenants
+                # on a shared VM) then falls on every endpoint alike.
+                servers = {name: start_server(stack, app, env, log) for name, app in APPS.items()}
+                for _, port in servers.values():
                     reset_redis(redis_url, definition)
-                    context, port = serve(app, env, log)
-                    with context as process:
-                        common.wait_http(port, process, log)
-                        url = f"http://127.0.0.1:{port}{path}"
-                        common.warm_up(url, warmup)
-                        for concurrency in args.concurrency:
+                    common.warm_up(f"http://127.0.0.1:{port}{path}", warmup)
+                names = list(APPS)
+                for run in range(runs):
+                    for concurrency in args.concurrency:
+                        for name in names[run % len(names) :] + names[: run % len(names)]:
+                            process, port = servers[name]
+                            reset_redis(redis_url, definition)
+                            url = f"http://127.0.0.1:{port}{path}"
                             cpu = server_cpu(process.pid, redis_pid)
                             result = common.run_wrk(url, concurrency, seconds)
                             used = server_cpu(process.pid, redis_pid) - cpu
@@ -236,13 +269,14 @@ def fixed_rate(
     print(f"Fixed rate {rate:.0f} req/s (half of the real endpoint's best median), {seconds:g} s per run")
     path = f"/f/{definition['key']}"
     out: dict[str, list[common.OpenLoopResult]] = {"real": [], "do-nothing": []}
-    for run in range(runs):
-        for name in out:
-            reset_redis(redis_url, definition)
-            context, port = serve(APPS[name], env, log)
-            with context as process:
-                common.wait_http(port, process, log)
-                common.warm_up(f"http://127.0.0.1:{port}{path}", warmup)
+    with contextlib.ExitStack() as stack:
+        servers = {name: start_server(stack, APPS[name], env, log) for name in out}
+        for _, port in servers.values():
+            common.warm_up(f"http://127.0.0.1:{port}{path}", warmup)
+        for run in range(runs):
+            for name in out:
+                reset_redis(redis_url, definition)
+                port = servers[name][1]
 
                 def request(n: int, port: int = port) -> bytes:
                     return common.post_request(port, path, common.form_body(n)[0])
