@@ -139,10 +139,9 @@ class _ThreadConnections:
             connection.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
             return connection.read_response()
         except NoScriptError:
-            # A restarted (or flushed) Redis has forgotten the script.
-            connection.send_command("SCRIPT", "LOAD", self._script)
-            connection.read_response()
-            connection.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
+            # A restarted (or flushed) Redis has forgotten the script: EVAL runs
+            # it and caches it again, in one round trip.
+            connection.send_command("EVAL", self._script, len(keys), *keys, *args)
             return connection.read_response()
 
 
