@@ -1,6 +1,6 @@
 """How heavy and how fast is the embed snippet, against the real service?
 
-    python bench/snippet.py            # 7 runs
+    python bench/snippet.py            # 11 runs of each
     python bench/snippet.py --quick    # 1 run
     python bench/snippet.py --runs 20
 
@@ -8,7 +8,12 @@ Starts the real capture app (embedded Redis, SQLite in a temporary directory,
 one published form) and a host page on another origin, then loads that page in
 headless Debian chromium, each run in a fresh context with the cache disabled,
 and reports embed.js's compressed size and the time from the script's arrival
-to an interactive form (see bench/README.md, "Snippet")."""
+to an interactive form (see bench/README.md, "Snippet").
+
+The baseline, loaded in turn with the snippet in the same run, is the floor any
+embed script has on this browser and machine: a 0.4 KB script from the same
+server that builds the same five fields from a definition written into it (no
+request, no validation, no styles)."""
 
 from __future__ import annotations
 
@@ -73,14 +78,46 @@ Element.prototype.attachShadow = function (init) {
 """
 
 
-def host_page(base: str, key: str) -> str:
+# The floor: the least an embed script can do. Same fields, built from an
+# inline definition, in an open shadow root (so the same probe times it).
+FLOOR_JS = b"""(() => {
+  const d = document, s = d.currentScript, host = d.createElement('div');
+  s.after(host);
+  const form = d.createElement('form');
+  for (const [label, tag] of [['Name', 'input'], ['Email', 'input'], ['Phone', 'input'], ['Company', 'input'], ['Message', 'textarea']]) {
+    const l = d.createElement('label');
+    l.textContent = label;
+    form.append(l, d.createElement(tag));
+  }
+  const b = d.createElement('button');
+  b.textContent = 'Send';
+  form.append(b);
+  host.attachShadow({ mode: 'open' }).append(form);
+})();
+"""
+FLOOR_PATH = "/bench-floor.js"
+
+
+def host_page(script_url: str, key: str) -> str:
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body>'
         "<h1>Acme</h1><p>Any website.</p>"
-        f'<script id="lc" src="{base}/embed.js" data-form="{key}" async'
+        f'<script id="lc" src="{script_url}" data-form="{key}" async'
         ' onload="__lc.load = performance.now()"></script>'
         "</body></html>"
     )
+
+
+def with_floor_script(app: Callable[..., Any]) -> Callable[..., Any]:
+    """The app, plus the floor script at FLOOR_PATH (bench only)."""
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ["PATH_INFO"] != FLOOR_PATH:
+            return app(environ, start_response)
+        start_response("200 OK", [("Content-Type", "application/javascript"), ("Cache-Control", "no-store")])
+        return [FLOOR_JS]
+
+    return wsgi
 
 
 class Server:
@@ -135,7 +172,7 @@ def service(workdir: Path) -> Iterator[tuple[str, str]]:
             )
             definition = form_definition(form)
         publish(app.extensions["lc_redis"], definition)
-        with Server(app, "127.0.0.1", port) as server:
+        with Server(with_floor_script(app), "127.0.0.1", port) as server:
             yield server.url, definition["key"]
     finally:
         engine.dispose()
@@ -158,7 +195,7 @@ def static_site(pages: dict[str, bytes]) -> Callable[..., list[bytes]]:
     return wsgi
 
 
-def measure(browser: Any, page_url: str, script_url: str, definition_url: str) -> dict[str, float]:
+def measure(browser: Any, page_url: str, script_url: str, definition_url: str | None) -> dict[str, float]:
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -168,22 +205,25 @@ def measure(browser: Any, page_url: str, script_url: str, definition_url: str) -
         page.wait_for_function("window.__lc.ready && window.__lc.load", timeout=15_000)
         mark = page.evaluate(
             """([script, definition]) => {
-              const s = performance.getEntriesByName(script)[0], d = performance.getEntriesByName(definition)[0];
-              return {...__lc, fetch: s.fetchStart, arrived: s.responseEnd, defStart: d.startTime, defEnd: d.responseEnd};
+              const s = performance.getEntriesByName(script)[0], d = definition && performance.getEntriesByName(definition)[0];
+              return {...__lc, fetch: s.fetchStart, arrived: s.responseEnd, defStart: d && d.startTime, defEnd: d && d.responseEnd};
             }""",
             [script_url, definition_url],
         )
     finally:
         context.close()
-    return {
-        "script request → interactive": mark["ready"] - mark["fetch"],
+    times = {
         "script responseEnd → interactive": mark["ready"] - mark["arrived"],
         "script load event → interactive": mark["ready"] - mark["load"],
-        "  responseEnd → render() starts": mark["attach"] - mark["arrived"],
-        "  definition fetch (/f/KEY.json)": mark["defEnd"] - mark["defStart"],
-        "  definition → interactive": mark["ready"] - mark["defEnd"],
+        "script request → interactive": mark["ready"] - mark["fetch"],
         "page navigation → interactive": mark["ready"],
+        "  responseEnd → shadow root attached": mark["attach"] - mark["arrived"],
     }
+    if definition_url:
+        times["  definition request starts (after responseEnd)"] = mark["defStart"] - mark["arrived"]
+        times["  definition fetch (/f/KEY.json)"] = mark["defEnd"] - mark["defStart"]
+        times["  definition arrived → interactive"] = mark["ready"] - mark["defEnd"]
+    return times
 
 
 def sizes(script: bytes) -> list[tuple[str, str]]:
@@ -200,10 +240,14 @@ def sizes(script: bytes) -> list[tuple[str, str]]:
     return rows
 
 
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f} ({min(values):.0f}-{max(values):.0f})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="one run only")
-    parser.add_argument("--runs", type=int, default=7, help="page loads to time (default 7)")
+    parser.add_argument("--runs", type=int, default=11, help="page loads to time, each (default 11)")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else max(1, args.runs)
     if not Path(CHROMIUM).exists():
@@ -213,32 +257,45 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
 
-    samples: dict[str, list[float]] = {}
+    samples: dict[str, dict[str, list[float]]] = {"snippet": {}, "floor": {}}
     with tempfile.TemporaryDirectory(prefix="lc-bench-") as tmp, service(Path(tmp)) as (base, key):
         with urllib.request.urlopen(f"{base}/embed.js") as response:  # noqa: S310 - our loopback server
             script = response.read()
         pages: dict[str, bytes] = {}
         with Server(static_site(pages), "localhost") as host, sync_playwright() as playwright:
-            pages["/page.html"] = host_page(base, key).encode()
-            urls = (f"{host.url}/page.html", f"{base}/embed.js", f"{base}/f/{key}.json")
+            pages["/snippet.html"] = host_page(f"{base}/embed.js", key).encode()
+            pages["/floor.html"] = host_page(f"{base}{FLOOR_PATH}", key).encode()
+            urls = {
+                "snippet": (f"{host.url}/snippet.html", f"{base}/embed.js", f"{base}/f/{key}.json"),
+                "floor": (f"{host.url}/floor.html", f"{base}{FLOOR_PATH}", None),
+            }
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
-                measure(browser, *urls)  # warm-up: not counted
-                for _ in range(runs):
-                    for name, value in measure(browser, *urls).items():
-                        samples.setdefault(name, []).append(value)
+                for which in urls.values():
+                    measure(browser, *which)  # warm-up: not counted
+                for run in range(runs):
+                    # Taking turns, in alternating order, so host noise hits both alike.
+                    for which in sorted(urls, reverse=bool(run % 2)):
+                        for name, value in measure(browser, *urls[which]).items():
+                            samples[which].setdefault(name, []).append(value)
             finally:
                 browser.close()
 
-    print(f"Leadcapture snippet — {runs} run(s), headless chromium, cache disabled, loopback\n")
+    print(f"Leadcapture snippet — {runs} run(s) each, headless chromium, cache disabled, loopback\n")
     rows = sizes(script)
-    width = max(len(name) for name, _ in rows + [(n, "") for n in samples])
+    width = max(len(name) for name in [n for n, _ in rows] + list(samples["snippet"]))
     print(f"{'size':<{width}}  value")
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
-    print(f"\n{'time (ms)':<{width}}  {'median':>7}  {'min':>7}  {'max':>7}")
-    for name, values in samples.items():
-        print(f"{name:<{width}}  {statistics.median(values):7.1f}  {min(values):7.1f}  {max(values):7.1f}")
+    print(
+        f"\n{'time (ms), median (min-max)':<{width}}  {'snippet':>19}  {'floor':>19}  {'snippet - floor':>15}"
+    )
+    for name, values in samples["snippet"].items():
+        floor = samples["floor"].get(name)
+        cells = [_spread(values), _spread(floor) if floor else "", ""]
+        if floor:
+            cells[2] = f"{statistics.median(values) - statistics.median(floor):.1f}"
+        print(f"{name:<{width}}  {cells[0]:>19}  {cells[1]:>19}  {cells[2]:>15}")
     return 0
 
 

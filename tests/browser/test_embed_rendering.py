@@ -32,6 +32,34 @@ def test_script_tag_renders_the_form_right_after_itself(page, live_server, host_
     assert page.evaluate("Object.keys(window).filter(k => k.startsWith('Lead'))") == ["LeadCapture"]
 
 
+def test_script_tag_requests_its_definition_once_and_its_token_is_posted(
+    page, live_server, host_form, host_site, prospects, drain
+):
+    """The tag's own definition is requested before the rest of the script runs
+    (to overlap the round trip); render() must use that response, not fetch again,
+    and its render token must reach the server (tokens are required here)."""
+    form = host_form()
+    definition_requests: list[str] = []
+    page.on(
+        "request", lambda r: r.url.endswith(f"/f/{form['key']}.json") and definition_requests.append(r.url)
+    )
+    page.goto(
+        host_site(
+            "early.html",
+            '<!doctype html><html lang="en"><body>'
+            f'<script src="{live_server.url}/embed.js" data-form="{form["key"]}" async></script></body></html>',
+        )
+    )
+    host = page.locator("script[data-form] + div")
+    host.get_by_label("Name").fill("Rūta")
+    host.get_by_label("Email").fill("ruta@example.lt")
+    host.locator("button").click()
+    host.locator(".ok").wait_for()
+    assert definition_requests == [f"{live_server.url}/f/{form['key']}.json"]
+    assert drain() == 1
+    assert [p.name for p in prospects()] == ["[Web] Rūta"]
+
+
 def test_placeholder_div_renders_in_place_and_hides_its_fallback(page, live_server, host_form, host_page):
     form = host_form(name="Ask us", button_text="Ask")
     page.goto(

@@ -183,6 +183,27 @@ def test_utm_parameters_of_the_landing_url_reach_the_prospect(page, host_form, h
     assert prospect.page_url == url
 
 
+def test_first_touch_attribution_survives_navigation_and_is_not_overwritten(
+    page, host_form, host_page, prospects, drain
+):
+    """Landing page with a campaign, no form; a later page with another campaign;
+    the form on a third page without parameters: the first campaign wins."""
+    form = host_form()
+    landing = host_page("<p>Welcome</p>", name="landing.html") + "?utm_source=newsletter&utm_campaign=spring"
+    later = host_page("<p>Pricing</p>", name="pricing.html") + "?utm_source=ads&gclid=G-2"
+    contact = host_page(embed(form), name="contact.html")
+    for url in (landing, later, contact):
+        page.goto(url)
+    page.get_by_label("Name").fill("Ana")
+    page.get_by_label("Email").fill("ana@example.com")
+    page.locator(f"{FORM} button").click()
+    page.locator(f"{FORM} .ok").wait_for()
+    assert drain() == 1
+    [prospect] = prospects()
+    assert prospect.attribution == {"utm_source": "newsletter", "utm_campaign": "spring"}
+    assert prospect.page_url == contact
+
+
 def test_visitor_text_round_trips_unchanged_and_never_runs(page, host_form, host_page, prospects, drain):
     form = host_form()
     name = "Ștefan Țăran ėų é <img src=x onerror=alert(1)>"
