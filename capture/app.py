@@ -15,7 +15,9 @@ from capture.cookie_session import CookieSessionInterface
 from capture.form_cache import FormCache
 from capture.health import bp as health_bp
 from capture.public import bp as public_bp
+from capture.public.json_path import JsonSubmitPath
 from capture.public.render_token import RenderTokens
+from capture.public.submitting import Submitter
 from capture.settings import Settings, SettingsError
 
 csrf = CSRFProtect()
@@ -40,10 +42,6 @@ def create_app(settings: Settings | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         WTF_CSRF_TIME_LIMIT=None,
     )
-    if settings.trusted_proxy_hops:
-        hops = settings.trusted_proxy_hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
-
     database.init_app(app)
     redis_client.init_app(app)
     app.extensions["lc_form_cache"] = FormCache(app.extensions["lc_redis"], app.extensions["lc_db"])
@@ -56,6 +54,22 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(admin_bp)
     app.add_url_rule("/", "index", _index)
+
+    # Submissions from the snippet are answered ahead of Flask (see json_path);
+    # ProxyFix goes outside it, so both see the client's address and scheme.
+    submitter = Submitter(
+        app.config,
+        app.extensions["lc_form_cache"],
+        app.extensions["lc_admitter"],
+        app.extensions["lc_render_tokens"],
+        app.extensions["lc_redis"],
+        app.logger,
+    )
+    app.extensions["lc_submitter"] = submitter
+    app.wsgi_app = JsonSubmitPath(app.wsgi_app, submitter, app.logger)  # type: ignore[method-assign]
+    if settings.trusted_proxy_hops:
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
 
 

@@ -31,6 +31,22 @@ _PREVIEW_ENDPOINTS = {"admin.form_preview"}
 _UNRESTRICTED_ENDPOINTS = {"public.embed_js", "public.definition_json", "public.preflight"}
 
 
+_ALWAYS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+)
+_HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
+def embeddable_answer_headers(secure: bool) -> list[tuple[str, str]]:
+    """The headers of a JSON answer on an embeddable route, for the submit
+    path that answers before Flask (``capture.public.json_path``)."""
+    headers = [*_ALWAYS, ("Content-Security-Policy", _EMBEDDABLE_CSP_NO_INLINE)]
+    if secure:
+        headers.append(_HSTS)
+    return headers
+
+
 def init_app(app: Flask) -> None:
     app.after_request(_set_headers)
     app.context_processor(lambda: {"csp_nonce": csp_nonce})
@@ -45,10 +61,7 @@ def csp_nonce() -> str:
 
 def _set_headers(response: Response) -> Response:
     endpoint = request.endpoint
-    wanted = [
-        ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "strict-origin-when-cross-origin"),
-    ]
+    wanted = list(_ALWAYS)
     if endpoint in _EMBEDDABLE_ENDPOINTS:
         # A nonce only when a page used one: the submit path's JSON answers need none.
         nonce = g.get("csp_nonce")
@@ -65,7 +78,7 @@ def _set_headers(response: Response) -> Response:
         # button after logging out shows nothing, and no opener can script them.
         wanted += [("Cache-Control", "no-store"), ("Cross-Origin-Opener-Policy", "same-origin")]
     if request.is_secure:
-        wanted.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+        wanted.append(_HSTS)
     # Headers a view set win. One pass over the response's headers instead of
     # a setdefault (a scan) per header: this runs on every submission.
     headers = response.headers

@@ -6,17 +6,26 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, render_template, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header, parse_options_header
 
 
-def wants_html() -> bool:
-    if request.is_json:
-        return False
-    accept = request.headers.get("Accept", "")
+def prefers_html(environ: dict[str, Any]) -> bool:
+    accept = environ.get("HTTP_ACCEPT", "")
     if "html" not in accept and "text/*" not in accept:
         # The snippet's "application/json" (and "*/*", where JSON is listed first)
         # never prefers HTML: skip parsing the header on the submit path.
         return False
-    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+    mimetype = parse_options_header(environ.get("CONTENT_TYPE", ""))[0]
+    if mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json")):
+        return False
+    return (
+        parse_accept_header(accept, MIMEAccept).best_match(["application/json", "text/html"]) == "text/html"
+    )
+
+
+def wants_html() -> bool:
+    return prefers_html(request.environ)
 
 
 def error(status: int, message: str, *, retry_after: int | None = None, **extra: Any) -> Response:

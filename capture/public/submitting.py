@@ -1,0 +1,186 @@
+"""What happens to one ``POST /f/<key>``, free of Flask: find the form, check
+the origin, read and validate the body, then quarantine it as spam or admit it
+onto the queue. The outcome is data; the JSON answer (``json_path``, ahead of
+Flask) and the HTML answer (the view, for the form page with JavaScript off)
+are two ways of writing it, so the rules live only here."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import parse_form_data
+from werkzeug.http import parse_options_header
+from werkzeug.wsgi import get_current_url, get_input_stream
+
+from capture.form_cache import FormCache
+from capture.public.admission import Admitter
+from capture.public.intake import Submission, SubmissionInvalid, build_submission, parse_urlencoded
+from capture.public.render_token import RenderTokens
+from capture.public.spam import quarantine
+from capture.settings import Settings
+from crm_core.domains import origin_allowed, origin_of
+
+UNAVAILABLE = "The form is temporarily unavailable. Please try again in a moment."
+TOO_LARGE = "The submission is too large."
+NOT_FOUND = "This form does not exist or is not active."
+FOREIGN = "This form does not accept submissions from this website."
+BAD_BODY = "Send the form as form fields or a JSON object."
+TOO_MANY = "Too many submissions. Please try again in a minute."
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Nothing was queued. ``cors_origin``: who may read the answer (none for
+    answers given before the origin was known)."""
+
+    status: int
+    message: str
+    cors_origin: str | None = None
+    retry_after: int | None = None
+    fields: dict[str, list[str]] | None = None
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """The visitor's answers need fixing; the form page shows them again."""
+
+    error: SubmissionInvalid
+    definition: dict[str, Any]
+    data: dict[str, Any]
+    cors_origin: str | None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """Queued, or quarantined as spam: the sender is told the same either way."""
+
+    definition: dict[str, Any]
+    submission_id: str
+    cors_origin: str | None = field(default=None)
+
+
+Outcome = Refused | Invalid | Accepted
+
+
+def request_origin(environ: dict[str, Any]) -> str | None:
+    origin = environ.get("HTTP_ORIGIN")
+    if origin is None and environ.get("HTTP_REFERER"):
+        origin = origin_of(environ["HTTP_REFERER"])
+    return origin
+
+
+def read_form(environ: dict[str, Any], max_bytes: int) -> dict[str, Any] | None:
+    """The body as a flat dict (the first of repeated names wins); ``None`` when
+    it is malformed JSON or not an object. Raises ``RequestEntityTooLarge``."""
+    mimetype, options = parse_options_header(environ.get("CONTENT_TYPE", ""))
+    if mimetype == "multipart/form-data":
+        _, form, files = parse_form_data(environ, max_content_length=max_bytes, silent=False)
+        for upload in files.values():  # a form has no file fields: uploads are dropped
+            upload.close()
+        return form.to_dict(flat=True)
+    # One byte over the limit is read to tell "too large" from "exactly at it": a
+    # body without Content-Length (chunked) is otherwise cut short, not refused.
+    body = get_input_stream(environ, max_content_length=max_bytes + 1).read()
+    if len(body) > max_bytes:
+        raise RequestEntityTooLarge()
+    if mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json")):
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+    if mimetype == "application/x-www-form-urlencoded":
+        # What the snippet sends: parsed directly, at half the cost of werkzeug's form parser.
+        return parse_urlencoded(body.decode(options.get("charset") or "utf-8", "replace"))
+    return {}
+
+
+class Submitter:
+    def __init__(
+        self,
+        config: Mapping[str, Any],
+        forms: FormCache,
+        admitter: Admitter,
+        render_tokens: RenderTokens,
+        connection: Redis,
+        logger: logging.Logger,
+    ):
+        # Read per request, as the views do: LC_SETTINGS is the app's one source.
+        self._config = config
+        self._forms = forms
+        self._admitter = admitter
+        self._tokens = render_tokens
+        self._redis = connection
+        self._logger = logger
+
+    def own_origin(self, environ: dict[str, Any]) -> str:
+        base = self._config["LC_SETTINGS"].public_base_url or get_current_url(environ, host_only=True)
+        return origin_of(base) or ""
+
+    def origin_ok(self, definition: dict[str, Any], origin: str | None, environ: dict[str, Any]) -> bool:
+        # The form's own domains first: our own origin (the no-JS page, the
+        # preview) needs the request's host URL, which costs more to build.
+        return origin is not None and (
+            origin_allowed(origin, definition["allowed_domains"]) or origin == self.own_origin(environ)
+        )
+
+    def submit(self, environ: dict[str, Any], key: str) -> Outcome:
+        settings: Settings = self._config["LC_SETTINGS"]
+        max_bytes = settings.max_body_bytes
+        length = environ.get("CONTENT_LENGTH")
+        if length and length.isdigit() and int(length) > max_bytes:
+            return Refused(413, TOO_LARGE)
+        try:
+            definition = self._forms.recent_definition(key)
+        except (RedisError, SQLAlchemyError):
+            return Refused(503, UNAVAILABLE, retry_after=5)
+        if definition is None or not definition["active"]:
+            return Refused(404, NOT_FOUND)
+        origin = request_origin(environ)
+        if not self.origin_ok(definition, origin, environ):
+            # Readable cross-origin (never for "null"), so the snippet can say why; nothing is created.
+            return Refused(403, FOREIGN, cors_origin=origin_of(origin or ""))
+        try:
+            data = read_form(environ, max_bytes)
+        except RequestEntityTooLarge:
+            return Refused(413, TOO_LARGE, cors_origin=origin)
+        if data is None:
+            return Refused(400, BAD_BODY, cors_origin=origin, fields={})
+        try:
+            submission = build_submission(definition, self._forms.validator(definition), data)
+        except SubmissionInvalid as exc:
+            return Invalid(exc, definition, data, origin)
+        try:
+            limited = self._queue(key, submission, data, environ)
+        except RedisError:
+            self._logger.warning("queue unreachable; answered 503 for form %s", key)
+            return Refused(503, UNAVAILABLE, cors_origin=origin, retry_after=5)
+        if limited is not None:
+            return Refused(429, TOO_MANY, cors_origin=origin, retry_after=limited)
+        return Accepted(definition, submission.submission_id, origin)
+
+    def _queue(
+        self, key: str, submission: Submission, data: dict[str, Any], environ: dict[str, Any]
+    ) -> int | None:
+        """Quarantines or admits; the seconds to wait when rate-limited, else ``None``."""
+        spam_reason = (
+            "honeypot" if submission.is_spam else self._render_token_problem(key, data.get("_lc_ts"))
+        )
+        if spam_reason:
+            quarantine(self._redis, key, spam_reason, submission.payload)
+            return None
+        admission = self._admitter.admit(submission.payload, environ.get("REMOTE_ADDR") or "unknown")
+        return admission.retry_after if admission.limited else None
+
+    def _render_token_problem(self, key: str, token: Any) -> str | None:
+        if not token:
+            return "no render token" if self._config["LC_SETTINGS"].require_render_token else None
+        return None if self._tokens.is_plausible(key, str(token)) else "implausible render time"
