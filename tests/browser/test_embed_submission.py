@@ -36,6 +36,17 @@ def shadow_focus(page, host: str = FORM) -> str | None:
     )
 
 
+def send_as_ana(page, prospects, drain) -> list:  # type: ignore[no-untyped-def]
+    """Fills in the required fields, sends, waits for the thank-you and drains:
+    the prospects created."""
+    page.get_by_label("Name").fill("Ana")
+    page.get_by_label("Email").fill("ana@example.com")
+    page.locator(f"{FORM} button").click()
+    page.locator(f"{FORM} .ok").wait_for()
+    assert drain() == 1
+    return prospects()
+
+
 def test_client_side_validation_blocks_the_post_and_focuses_the_first_invalid_field(
     page, host_form, host_page, prospects, drain
 ):
@@ -168,12 +179,7 @@ def test_utm_parameters_of_the_landing_url_reach_the_prospect(page, host_form, h
         + "?utm_source=newsletter&utm_medium=email&utm_campaign=spring%20sale&gclid=G-1"
     )
     page.goto(url)
-    page.get_by_label("Name").fill("Ana")
-    page.get_by_label("Email").fill("ana@example.com")
-    page.locator(f"{FORM} button").click()
-    page.locator(f"{FORM} .ok").wait_for()
-    assert drain() == 1
-    [prospect] = prospects()
+    [prospect] = send_as_ana(page, prospects, drain)
     assert prospect.attribution == {
         "utm_source": "newsletter",
         "utm_medium": "email",
@@ -194,12 +200,7 @@ def test_first_touch_attribution_survives_navigation_and_is_not_overwritten(
     contact = host_page(embed(form), name="contact.html")
     for url in (landing, later, contact):
         page.goto(url)
-    page.get_by_label("Name").fill("Ana")
-    page.get_by_label("Email").fill("ana@example.com")
-    page.locator(f"{FORM} button").click()
-    page.locator(f"{FORM} .ok").wait_for()
-    assert drain() == 1
-    [prospect] = prospects()
+    [prospect] = send_as_ana(page, prospects, drain)
     assert prospect.attribution == {"utm_source": "newsletter", "utm_campaign": "spring"}
     assert prospect.page_url == contact
 
