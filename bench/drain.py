@@ -36,7 +36,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common
+import figures
+import processes
+import services
 
 STAGING = "lc:bench:staging"
 BARE_QUEUE = "bench_insert"
@@ -113,7 +115,7 @@ class Bench:
         self.database_url = database_url
         self.engine = make_engine(database_url)
         self.factory = make_session_factory(self.engine)
-        self.templates = common.build_payloads(definition, 200)
+        self.templates = services.build_payloads(definition, 200)
         self.text = text
 
     def payloads(self, count: int) -> list[dict[str, Any]]:
@@ -145,13 +147,13 @@ class Bench:
 
         self.reset()
         payloads = self.payloads(count)
-        ticks = common.cpu_ticks()
+        ticks = figures.cpu_ticks()
         start = time.perf_counter()
         for payload in payloads:
             with transaction(self.factory) as session:
                 create_prospect_from_submission(session, payload)
         seconds = time.perf_counter() - start
-        busy = common.busy_cores(ticks, common.cpu_ticks())
+        busy = figures.busy_cores(ticks, figures.cpu_ticks())
         assert self.committed() == count
         return Drained(count, seconds, seconds, busy)
 
@@ -203,9 +205,9 @@ class Bench:
 
         self.reset()
         queue_key = self.fill(scenario, count)
-        env = common.capture_env(self.database_url, self.redis_url)
+        env = services.capture_env(self.database_url, self.redis_url)
         log = self.tmp / f"workers-{self.kind}-{scenario.label}.log"
-        with common.child(self.command(scenario), env, log) as process:
+        with processes.child(self.command(scenario), env, log) as process:
             wait_until(
                 lambda: Worker.count(connection=self.redis) >= scenario.processes,
                 60,
@@ -214,7 +216,7 @@ class Bench:
             )
             time.sleep(0.3)  # into their blocking pop
             self.redis.rename(STAGING, queue_key)
-            ticks = common.cpu_ticks()
+            ticks = figures.cpu_ticks()
             start = time.perf_counter()
             empty_after = 0.0
             while True:
@@ -228,7 +230,7 @@ class Bench:
                     raise RuntimeError(f"drain did not finish in an hour; see {log}")
                 time.sleep(POLL)
             seconds = time.perf_counter() - start
-            busy = common.busy_cores(ticks, common.cpu_ticks())
+            busy = figures.busy_cores(ticks, figures.cpu_ticks())
         failed = FailedJobRegistry(scenario.queue, connection=self.redis).count
         if failed:
             raise RuntimeError(f"{failed} job(s) failed; see {log}")
@@ -252,10 +254,10 @@ def run_database(kind: str, counts: dict[str, int], runs: int) -> dict[str, list
     with tempfile.TemporaryDirectory(prefix=f"lc-bench-drain-{kind}-") as tmp_name:
         tmp = Path(tmp_name)
         with (
-            common.embedded_redis(tmp / "redis") as redis_url,
-            common.database(kind, tmp, "lc_bench_drain") as database_url,
+            services.embedded_redis(tmp / "redis") as redis_url,
+            services.database(kind, tmp, "lc_bench_drain") as database_url,
         ):
-            definition = common.create_form(database_url, redis_url)
+            definition = services.create_form(database_url, redis_url)
             bench = Bench(kind, tmp, redis_url, database_url, definition)
             try:
                 for run in range(runs):
@@ -283,26 +285,26 @@ def report(kind: str, results: dict[str, list[Drained]]) -> None:
             [
                 f"({scenario.label}) {scenario.title}",
                 series[0].count,
-                common.Spread.of(rate[scenario.label]).show(),
-                common.Spread.of([d.seconds for d in series]).show(2),
-                common.ratio(rate[scenario.label], rate["a"]).show(2) + "x",
-                common.Spread.of([d.busy for d in series]).show(1),
+                figures.Spread.of(rate[scenario.label]).show(),
+                figures.Spread.of([d.seconds for d in series]).show(2),
+                figures.ratio(rate[scenario.label], rate["a"]).show(2) + "x",
+                figures.Spread.of([d.busy for d in series]).show(1),
             ]
         )
     print(f"\n{kind}:")
-    common.print_table(["", "jobs", "prospects/s", "time to all committed s", "vs (a)", "cores busy"], rows)
-    d_a = common.ratio(rate["d"], rate["a"])
-    e_d = common.ratio(rate["e"], rate["d"])
+    figures.print_table(["", "jobs", "prospects/s", "time to all committed s", "vs (a)", "cores busy"], rows)
+    d_a = figures.ratio(rate["d"], rate["a"])
+    e_d = figures.ratio(rate["e"], rate["d"])
     d_rate = statistics.median(rate["d"])
     lines = [
         f"(d)/(a) {d_a.show(2)}x",
-        f"(e)/(d) {e_d.show(2)}x (target ≥ 1.7: {common.verdict(e_d.median >= 1.7)})",
+        f"(e)/(d) {e_d.show(2)}x (target ≥ 1.7: {figures.verdict(e_d.median >= 1.7)})",
     ]
     if kind == "postgres":
-        lines[0] += f" (target ≥ 0.3: {common.verdict(d_a.median >= 0.3)})"
+        lines[0] += f" (target ≥ 0.3: {figures.verdict(d_a.median >= 0.3)})"
     else:
         lines.append(
-            f"(d) {d_rate:.0f} prospects/s per worker (target ≥ 400: {common.verdict(d_rate >= 400)})"
+            f"(d) {d_rate:.0f} prospects/s per worker (target ≥ 400: {figures.verdict(d_rate >= 400)})"
         )
     print("; ".join(lines))
 
@@ -327,7 +329,7 @@ def main() -> int:
     database = args.database or ("sqlite" if args.quick else "both")
     kinds = ["sqlite", "postgres"] if database == "both" else [database]
 
-    common.print_machine("Drain")
+    figures.print_machine("Drain")
     counts = {"count": count, "fork": small, "bare": args.bare_count or count}
     print(
         f"{count} submissions per scenario ({small} for the forking worker, {counts['bare']} for the "

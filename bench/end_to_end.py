@@ -28,7 +28,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common
+import figures
+import load
+import processes
+import services
 
 POLL = 0.02
 HOLE_PATIENCE = 5.0  # an id skipped this long is a rolled-back insert, not a late commit
@@ -70,7 +73,7 @@ def poll_prospects(database_url: str, stop: Event, out: Connection) -> None:
 
 
 def measure_max(port: int, path: str, seconds: float) -> float:
-    result = common.run_wrk(f"http://127.0.0.1:{port}{path}", 64, seconds)
+    result = load.run_wrk(f"http://127.0.0.1:{port}{path}", 64, seconds)
     return result.rps
 
 
@@ -96,7 +99,7 @@ def one_run(
         "worker",
         *(["--processes", str(workers)] if workers > 1 else []),
     ]
-    with common.child(command, env, log) as worker_process:
+    with processes.child(command, env, log) as worker_process:
         deadline = time.monotonic() + 60
         while Worker.count(connection=redis) < workers:
             if worker_process.poll() is not None or time.monotonic() > deadline:
@@ -108,10 +111,10 @@ def one_run(
         poller.start()
 
         def request(n: int) -> bytes:
-            return common.post_request(port, path, common.form_body(n)[0])
+            return load.post_request(port, path, services.form_body(n)[0])
 
-        result = common.open_loop(port, request, rate, seconds)
-        accepted = [(sid, s) for s in result.samples if (sid := common.accepted_id(s))]
+        result = load.open_loop(port, request, rate, seconds)
+        accepted = [(sid, s) for s in result.samples if (sid := load.accepted_id(s))]
         # Let the worker finish the tail, then collect.
         tail_deadline = time.monotonic() + 60
         while time.monotonic() < tail_deadline and redis.llen("rq:queue:submissions"):
@@ -138,7 +141,7 @@ def one_run(
     }
     for name, values in series.items():
         for p in (50, 95, 99):
-            out[f"{name}_p{p}"] = common.percentile(values, p)
+            out[f"{name}_p{p}"] = figures.percentile(values, p)
         out[f"{name}_max"] = max(values, default=float("nan"))
     print(
         f"run {run + 1}: {out['accepted']} accepted, {out['missing']} not seen; submit→committed p50 "
@@ -166,29 +169,29 @@ def main() -> int:
     seconds = args.seconds or (10 if args.quick else 60)
     runs = args.runs or (1 if args.quick else 3)
 
-    common.print_machine("End to end")
+    figures.print_machine("End to end")
     with tempfile.TemporaryDirectory(prefix="lc-bench-e2e-") as tmp_name:
         tmp = Path(tmp_name)
         log = tmp / "processes.log"
         with (
-            common.embedded_redis(tmp / "redis") as redis_url,
-            common.database("postgres", tmp, "lc_bench_e2e") as database_url,
+            services.embedded_redis(tmp / "redis") as redis_url,
+            services.database("postgres", tmp, "lc_bench_e2e") as database_url,
         ):
             from redis import Redis
 
             from capture.form_cache import publish
 
-            definition = common.create_form(database_url, redis_url)
+            definition = services.create_form(database_url, redis_url)
             path = f"/f/{definition['key']}"
-            port = common.free_port()
-            env = common.capture_env(database_url, redis_url, GUNICORN_BIND=f"127.0.0.1:{port}")
+            port = services.free_port()
+            env = services.capture_env(database_url, redis_url, GUNICORN_BIND=f"127.0.0.1:{port}")
             print(
-                f"gunicorn --config python:capture.gunicorn_conf ({common.gunicorn_shape(env)}), "
+                f"gunicorn --config python:capture.gunicorn_conf ({processes.gunicorn_shape(env)}), "
                 f"leadcapture worker x {args.workers}, PostgreSQL"
             )
-            with common.child(common.gunicorn_command("capture.wsgi:app"), env, log) as server:
-                common.wait_http(port, server, log)
-                common.warm_up(f"http://127.0.0.1:{port}{path}", 3)
+            with processes.child(processes.gunicorn_command("capture.wsgi:app"), env, log) as server:
+                processes.wait_http(port, server, log)
+                load.warm_up(f"http://127.0.0.1:{port}{path}", 3)
                 if args.rate:
                     rate = args.rate
                     print(f"rate {rate:.0f}/s (given)")
@@ -216,14 +219,14 @@ def main() -> int:
         [
             label,
             *(
-                common.Spread.of([r[f"{name}_{p}"] for r in results]).show(0)
+                figures.Spread.of([r[f"{name}_{p}"] for r in results]).show(0)
                 for p in ("p50", "p95", "p99", "max")
             ),
         ]
         for name, label in labels.items()
     ]
     print()
-    common.print_table(["latency ms", "p50", "p95", "p99", "max"], rows)
+    figures.print_table(["latency ms", "p50", "p95", "p99", "max"], rows)
     accepted = sum(r["accepted"] for r in results)
     missing = sum(r["missing"] for r in results)
     refused = sum(r["refused"] for r in results)
@@ -231,7 +234,7 @@ def main() -> int:
     print(f"{accepted} accepted, {missing} never seen committed, {refused} not accepted (non-202 or failed)")
     print(
         f"submit→committed p95 {p95:.0f} ms at {rate:.0f}/s "
-        f"(target ≤ 500 ms: {common.verdict(p95 <= 500 and not missing)})"
+        f"(target ≤ 500 ms: {figures.verdict(p95 <= 500 and not missing)})"
     )
     return 0
 

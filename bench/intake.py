@@ -21,7 +21,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common
+import figures
+import load
+import processes
+import services
 
 APPS = {
     "real": "capture.wsgi:app",
@@ -86,9 +89,9 @@ def baseline_app(kind: str) -> Any:
 
 def serve(app: str, env: dict[str, str], log: Path):  # type: ignore[no-untyped-def]
     """A started gunicorn (production config) serving ``app``; returns (context, port)."""
-    port = common.free_port()
+    port = services.free_port()
     server_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
-    return common.child(common.gunicorn_command(app), server_env, log), port
+    return processes.child(processes.gunicorn_command(app), server_env, log), port
 
 
 def start_server(
@@ -96,7 +99,7 @@ def start_server(
 ) -> tuple[subprocess.Popen[bytes], int]:
     context, port = serve(app, env, log)
     process = stack.enter_context(context)
-    common.wait_http(port, process, log)
+    processes.wait_http(port, process, log)
     return process, port
 
 
@@ -111,7 +114,7 @@ def redis_process(redis_url: str) -> int:
 
 def server_cpu(gunicorn_pid: int, redis_pid: int) -> float:
     """CPU seconds of the gunicorn master, its workers and Redis: the server side of a request."""
-    return common.process_cpu(gunicorn_pid, with_children=True) + common.process_cpu(
+    return figures.process_cpu(gunicorn_pid, with_children=True) + figures.process_cpu(
         redis_pid, with_children=True
     )
 
@@ -155,21 +158,21 @@ def main() -> int:
     seconds = args.seconds or (2 if args.quick else 6)
     warmup = 1 if args.quick else 2
 
-    common.print_machine("Intake")
+    figures.print_machine("Intake")
     with tempfile.TemporaryDirectory(prefix="lc-bench-intake-") as tmp_name:
         tmp = Path(tmp_name)
         log = tmp / "servers.log"
         with (
-            common.embedded_redis(tmp / "redis") as redis_url,
-            common.database("sqlite", tmp, "intake") as db_url,
+            services.embedded_redis(tmp / "redis") as redis_url,
+            services.database("sqlite", tmp, "intake") as db_url,
         ):
-            definition = common.create_form(db_url, redis_url)
+            definition = services.create_form(db_url, redis_url)
             redis_pid = redis_process(redis_url)
             path = f"/f/{definition['key']}"
-            env = common.capture_env(db_url, redis_url)
-            print(f"gunicorn --config python:capture.gunicorn_conf: {common.gunicorn_shape(env)}")
+            env = services.capture_env(db_url, redis_url)
+            print(f"gunicorn --config python:capture.gunicorn_conf: {processes.gunicorn_shape(env)}")
             print(f"wrk -t2 --latency -s bench/wrk/post.lua, {seconds:g} s per load, {runs} run(s)\n")
-            results: dict[str, dict[int, list[common.WrkResult]]] = {
+            results: dict[str, dict[int, list[load.WrkResult]]] = {
                 name: {c: [] for c in args.concurrency} for name in APPS
             }
             with contextlib.ExitStack() as stack:
@@ -179,7 +182,7 @@ def main() -> int:
                 servers = {name: start_server(stack, app, env, log) for name, app in APPS.items()}
                 for _, port in servers.values():
                     reset_redis(redis_url, definition)
-                    common.warm_up(f"http://127.0.0.1:{port}{path}", warmup)
+                    load.warm_up(f"http://127.0.0.1:{port}{path}", warmup)
                 names = list(APPS)
                 for run in range(runs):
                     for concurrency in args.concurrency:
@@ -188,7 +191,7 @@ def main() -> int:
                             reset_redis(redis_url, definition)
                             url = f"http://127.0.0.1:{port}{path}"
                             cpu = server_cpu(process.pid, redis_pid)
-                            result = common.run_wrk(url, concurrency, seconds)
+                            result = load.run_wrk(url, concurrency, seconds)
                             used = server_cpu(process.pid, redis_pid) - cpu
                             result = dataclasses.replace(result, cpu_ms=used * 1000 / max(result.requests, 1))
                             results[name][concurrency].append(result)
@@ -207,7 +210,7 @@ def main() -> int:
     return 0
 
 
-def report_closed_loop(results: dict[str, dict[int, list[common.WrkResult]]]) -> None:
+def report_closed_loop(results: dict[str, dict[int, list[load.WrkResult]]]) -> None:
     rows = []
     for concurrency in results["real"]:
         real = [r.rps for r in results["real"][concurrency]]
@@ -217,15 +220,15 @@ def report_closed_loop(results: dict[str, dict[int, list[common.WrkResult]]]) ->
                 [
                     concurrency,
                     name,
-                    common.Spread.of([r.rps for r in series]).show(),
-                    common.Spread.of([r.p50_ms for r in series]).show(2),
-                    common.Spread.of([r.p99_ms for r in series]).show(1),
-                    common.Spread.of([r.cpu_ms for r in series]).show(2),
+                    figures.Spread.of([r.rps for r in series]).show(),
+                    figures.Spread.of([r.p50_ms for r in series]).show(2),
+                    figures.Spread.of([r.p99_ms for r in series]).show(1),
+                    figures.Spread.of([r.cpu_ms for r in series]).show(2),
                     sum(r.errors for r in series),
-                    "" if name == "real" else common.ratio(real, [r.rps for r in series]).show(2) + "x",
+                    "" if name == "real" else figures.ratio(real, [r.rps for r in series]).show(2) + "x",
                 ]
             )
-    common.print_table(
+    figures.print_table(
         [
             "conc.",
             "endpoint",
@@ -240,12 +243,12 @@ def report_closed_loop(results: dict[str, dict[int, list[common.WrkResult]]]) ->
     )
     for concurrency in results["real"]:
         real = [r.rps for r in results["real"][concurrency]]
-        nothing = common.ratio(real, [r.rps for r in results["do-nothing"][concurrency]])
-        enqueue = common.ratio(real, [r.rps for r in results["bare enqueue"][concurrency]])
+        nothing = figures.ratio(real, [r.rps for r in results["do-nothing"][concurrency]])
+        enqueue = figures.ratio(real, [r.rps for r in results["bare enqueue"][concurrency]])
         print(
             f"c={concurrency}: real/do-nothing {nothing.median:.2f}x (target ≥ 0.6: "
-            f"{common.verdict(nothing.median >= 0.6)}), real/bare-enqueue {enqueue.median:.2f}x "
-            f"(target ≥ 1.3: {common.verdict(enqueue.median >= 1.3)})"
+            f"{figures.verdict(nothing.median >= 0.6)}), real/bare-enqueue {enqueue.median:.2f}x "
+            f"(target ≥ 1.3: {figures.verdict(enqueue.median >= 1.3)})"
         )
         cpu = {name: statistics.median(r.cpu_ms for r in results[name][concurrency]) for name in APPS}
         print(
@@ -265,29 +268,29 @@ def fixed_rate(
     seconds: float,
     runs: int,
     warmup: float,
-) -> dict[str, list[common.OpenLoopResult]]:
+) -> dict[str, list[load.OpenLoopResult]]:
     print(f"Fixed rate {rate:.0f} req/s (half of the real endpoint's best median), {seconds:g} s per run")
     path = f"/f/{definition['key']}"
-    out: dict[str, list[common.OpenLoopResult]] = {"real": [], "do-nothing": []}
+    out: dict[str, list[load.OpenLoopResult]] = {"real": [], "do-nothing": []}
     with contextlib.ExitStack() as stack:
         servers = {name: start_server(stack, APPS[name], env, log) for name in out}
         for _, port in servers.values():
-            common.warm_up(f"http://127.0.0.1:{port}{path}", warmup)
+            load.warm_up(f"http://127.0.0.1:{port}{path}", warmup)
         for run in range(runs):
             for name in out:
                 reset_redis(redis_url, definition)
                 port = servers[name][1]
 
                 def request(n: int, port: int = port) -> bytes:
-                    return common.post_request(port, path, common.form_body(n)[0])
+                    return load.post_request(port, path, services.form_body(n)[0])
 
-                result = common.open_loop(port, request, rate, seconds)
+                result = load.open_loop(port, request, rate, seconds)
                 out[name].append(result)
                 latencies = result.latencies_ms()
                 bad = sum(s.status != 202 for s in result.samples) + result.failures
                 print(
                     f"run {run + 1} {name:<12} {len(latencies)} requests, p50 "
-                    f"{common.percentile(latencies, 50):.2f} ms p99 {common.percentile(latencies, 99):.2f} ms "
+                    f"{figures.percentile(latencies, 50):.2f} ms p99 {figures.percentile(latencies, 99):.2f} ms "
                     f"errors {bad}",
                     flush=True,
                 )
@@ -295,10 +298,10 @@ def fixed_rate(
     return out
 
 
-def report_fixed_rate(fixed: dict[str, list[common.OpenLoopResult]], rate: float, best: float) -> None:
+def report_fixed_rate(fixed: dict[str, list[load.OpenLoopResult]], rate: float, best: float) -> None:
     rows = []
     for name, series in fixed.items():
-        per = {p: [common.percentile(r.latencies_ms(), p) for r in series] for p in (50, 90, 99)}
+        per = {p: [figures.percentile(r.latencies_ms(), p) for r in series] for p in (50, 90, 99)}
         maximum = [max(r.latencies_ms()) for r in series]
         sent = [len(r.samples) for r in series]
         errors = sum(sum(s.status != 202 for s in r.samples) + r.failures for r in series)
@@ -306,18 +309,18 @@ def report_fixed_rate(fixed: dict[str, list[common.OpenLoopResult]], rate: float
             [
                 name,
                 f"{statistics.median(sent):.0f}",
-                common.Spread.of(per[50]).show(2),
-                common.Spread.of(per[90]).show(2),
-                common.Spread.of(per[99]).show(1),
-                common.Spread.of(maximum).show(0),
+                figures.Spread.of(per[50]).show(2),
+                figures.Spread.of(per[90]).show(2),
+                figures.Spread.of(per[99]).show(1),
+                figures.Spread.of(maximum).show(0),
                 errors,
             ]
         )
-    common.print_table(["endpoint", "requests", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors"], rows)
-    p99 = statistics.median(common.percentile(r.latencies_ms(), 99) for r in fixed["real"])
+    figures.print_table(["endpoint", "requests", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors"], rows)
+    p99 = statistics.median(figures.percentile(r.latencies_ms(), 99) for r in fixed["real"])
     print(
         f"real endpoint at {rate:.0f} req/s (half of {best:.0f}): p99 {p99:.1f} ms "
-        f"(target ≤ 25 ms: {common.verdict(p99 <= 25)})"
+        f"(target ≤ 25 ms: {figures.verdict(p99 <= 25)})"
     )
 
 

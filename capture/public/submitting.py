@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from redis import Redis
@@ -64,7 +64,7 @@ class Accepted:
 
     definition: dict[str, Any]
     submission_id: str
-    cors_origin: str | None = field(default=None)
+    cors_origin: str | None = None
 
 
 Outcome = Refused | Invalid | Accepted
