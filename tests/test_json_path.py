@@ -94,12 +94,26 @@ def test_multipart_and_json_bodies_are_read_and_a_json_array_is_refused(client, 
     assert multipart.status_code == 202
     as_json = client.post(f"/f/{form['key']}", json=VISITOR, headers=ORIGIN)
     assert as_json.status_code == 202
+    bogus_charset = client.post(
+        f"/f/{form['key']}",
+        data="name=Ana&email=ana%40example.com",
+        headers=ORIGIN,
+        content_type="application/x-www-form-urlencoded; charset=no-such-charset",
+    )
+    assert bogus_charset.status_code == 202
+    broken_multipart = client.post(
+        f"/f/{form['key']}",
+        data=b"--x\r\nnot a part",
+        headers=ORIGIN,
+        content_type="multipart/form-data; boundary=x",
+    )
+    assert broken_multipart.status_code == 400  # read as an empty form: the required fields are missing
     array = client.post(f"/f/{form['key']}", json=[VISITOR], headers=ORIGIN)
     assert (array.status_code, array.get_json()) == (
         400,
         {"error": "Send the form as form fields or a JSON object.", "fields": {}},
     )
-    assert queued(redis) == 2
+    assert queued(redis) == 3
 
 
 def test_a_chunked_body_over_the_limit_is_refused_without_reading_it_all(app, make_form, redis):
