@@ -43,6 +43,10 @@ from crm_core.forms import create_form, form_definition
 from crm_core.lookups import ensure_default_lookups
 from crm_core.migrate import upgrade
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from services import FORM_CONFIG
+
 CHROMIUM = os.environ.get("LEADCAPTURE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -155,21 +159,8 @@ def service(workdir: Path) -> Iterator[tuple[str, str]]:
     try:
         with transaction(make_session_factory(engine)) as session:
             ensure_default_lookups(session)
-            form = create_form(
-                session,
-                {
-                    "name": "Contact us",
-                    "name_prefix": "[Web]",
-                    "allowed_domains": ["localhost"],
-                    "fields": [
-                        {"name": "name", "label": "Name", "required": True},
-                        {"name": "email", "label": "Email", "required": True},
-                        {"name": "phone", "label": "Phone"},
-                        {"name": "company", "label": "Company"},
-                        {"name": "description", "label": "Message"},
-                    ],
-                },
-            )
+            # The bench form, allowed on the host page's origin.
+            form = create_form(session, {**FORM_CONFIG, "allowed_domains": ["localhost"]})
             definition = form_definition(form)
         publish(app.extensions["lc_redis"], definition)
         with Server(with_floor_script(app), "127.0.0.1", port) as server:
