@@ -10,14 +10,31 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header, parse_options_header
 
 
+def is_json(mimetype: str) -> bool:
+    """As werkzeug's ``Request.is_json``, for a bare mimetype."""
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
+
+
+def cors_headers(origin: str | None) -> list[tuple[str, str]]:
+    """What lets the page at ``origin`` read our answer, Retry-After included."""
+    if not origin:
+        return []
+    return [
+        ("Access-Control-Allow-Origin", origin),
+        ("Access-Control-Expose-Headers", "Retry-After"),
+        ("Vary", "Origin"),
+    ]
+
+
 def prefers_html(environ: dict[str, Any]) -> bool:
     accept = environ.get("HTTP_ACCEPT", "")
     if "html" not in accept and "text/*" not in accept:
         # The snippet's "application/json" (and "*/*", where JSON is listed first)
         # never prefers HTML: skip parsing the header on the submit path.
         return False
-    mimetype = parse_options_header(environ.get("CONTENT_TYPE", ""))[0]
-    if mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json")):
+    if is_json(parse_options_header(environ.get("CONTENT_TYPE", ""))[0]):
         return False
     return (
         parse_accept_header(accept, MIMEAccept).best_match(["application/json", "text/html"]) == "text/html"

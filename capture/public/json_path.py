@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from capture.public.answers import prefers_html
+from capture.public.answers import cors_headers, prefers_html
 from capture.public.submitting import Accepted, Invalid, Outcome, Submitter
 from capture.security_headers import embeddable_answer_headers
 
@@ -30,13 +30,7 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 def json_answer(outcome: Outcome) -> tuple[int, dict[str, Any], list[tuple[str, str]]]:
     """Status, JSON body and the headers particular to this outcome."""
-    headers: list[tuple[str, str]] = []
-    if outcome.cors_origin:
-        headers += [
-            ("Access-Control-Allow-Origin", outcome.cors_origin),
-            ("Access-Control-Expose-Headers", "Retry-After"),
-            ("Vary", "Origin"),
-        ]
+    headers = cors_headers(outcome.cors_origin)
     if isinstance(outcome, Accepted):
         success = outcome.definition["success"]
         body: dict[str, Any] = {"id": outcome.submission_id}

@@ -22,6 +22,7 @@ from werkzeug.wsgi import get_current_url, get_input_stream
 
 from capture.form_cache import FormCache
 from capture.public.admission import Admitter
+from capture.public.answers import is_json
 from capture.public.intake import Submission, SubmissionInvalid, build_submission, parse_urlencoded
 from capture.public.render_token import RenderTokens
 from capture.public.spam import quarantine
@@ -91,7 +92,7 @@ def read_form(environ: dict[str, Any], max_bytes: int) -> dict[str, Any] | None:
     body = get_input_stream(environ, max_content_length=max_bytes + 1).read()
     if len(body) > max_bytes:
         raise RequestEntityTooLarge()
-    if mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json")):
+    if is_json(mimetype):
         try:
             data = json.loads(body)
         except ValueError:

@@ -25,7 +25,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from capture.form_cache import FormCache
-from capture.public.answers import error
+from capture.public.answers import cors_headers, error
 from capture.public.render_token import RenderTokens
 from capture.public.submitting import UNAVAILABLE, Accepted, Invalid, Submitter
 from crm_core.forms import public_definition
@@ -132,11 +132,7 @@ def preflight(key: str) -> Response:
         return error(503, UNAVAILABLE, retry_after=5)
     if definition is None or not submitter().origin_ok(definition, origin, request.environ):
         return Response(status=403)
-    response = Response(status=204)
-    if origin:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Expose-Headers"] = "Retry-After"
-        response.headers["Vary"] = "Origin"
+    response = Response(status=204, headers=cors_headers(origin))
     response.headers["Access-Control-Allow-Methods"] = "POST"
     response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
     response.headers["Access-Control-Max-Age"] = "86400"
