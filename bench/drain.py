@@ -253,11 +253,7 @@ def run_database(kind: str, counts: dict[str, int], runs: int) -> dict[str, list
     results: dict[str, list[Drained]] = {s.label: [] for s in SCENARIOS}
     with tempfile.TemporaryDirectory(prefix=f"lc-bench-drain-{kind}-") as tmp_name:
         tmp = Path(tmp_name)
-        with (
-            services.embedded_redis(tmp / "redis") as redis_url,
-            services.database(kind, tmp, "lc_bench_drain") as database_url,
-        ):
-            definition = services.create_form(database_url, redis_url)
+        with services.served_form(tmp, kind, "lc_bench_drain") as (redis_url, database_url, definition):
             bench = Bench(kind, tmp, redis_url, database_url, definition)
             try:
                 for run in range(runs):

@@ -173,15 +173,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="lc-bench-e2e-") as tmp_name:
         tmp = Path(tmp_name)
         log = tmp / "processes.log"
-        with (
-            services.embedded_redis(tmp / "redis") as redis_url,
-            services.database("postgres", tmp, "lc_bench_e2e") as database_url,
-        ):
+        with services.served_form(tmp, "postgres", "lc_bench_e2e") as (redis_url, database_url, definition):
             from redis import Redis
 
             from capture.form_cache import publish
 
-            definition = services.create_form(database_url, redis_url)
             path = f"/f/{definition['key']}"
             port = services.free_port()
             env = services.capture_env(database_url, redis_url, GUNICORN_BIND=f"127.0.0.1:{port}")

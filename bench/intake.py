@@ -162,11 +162,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="lc-bench-intake-") as tmp_name:
         tmp = Path(tmp_name)
         log = tmp / "servers.log"
-        with (
-            services.embedded_redis(tmp / "redis") as redis_url,
-            services.database("sqlite", tmp, "intake") as db_url,
-        ):
-            definition = services.create_form(db_url, redis_url)
+        with services.served_form(tmp, "sqlite", "intake") as (redis_url, db_url, definition):
             redis_pid = redis_process(redis_url)
             path = f"/f/{definition['key']}"
             env = services.capture_env(db_url, redis_url)

@@ -161,3 +161,16 @@ def capture_env(database_url: str, redis_url: str, **extra: str) -> dict[str, st
     }
     env.update(extra)
     return env
+
+
+@contextlib.contextmanager
+def served_form(
+    tmp: Path, database_kind: str, database_name: str
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """An embedded Redis, a fresh database and the bench form published to the
+    cache: (Redis URL, database URL, form definition)."""
+    with (
+        embedded_redis(tmp / "redis") as redis_url,
+        database(database_kind, tmp, database_name) as database_url,
+    ):
+        yield redis_url, database_url, create_form(database_url, redis_url)
