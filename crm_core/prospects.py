@@ -15,6 +15,7 @@ from crm_core.lookups import default_priority_id, default_source_id, default_sta
 from crm_core.models import Priority, Prospect, ProspectChange, Source, Status, User, WebForm
 from crm_core.models.prospects import ATTRIBUTION_PARAMS, PROSPECT_TEXT_FIELDS
 from crm_core.search_text import search_text
+from crm_core.storable import storable
 
 
 def prospect_name(prefix: str, values: dict[str, Any]) -> str:
@@ -25,8 +26,8 @@ def prospect_name(prefix: str, values: dict[str, Any]) -> str:
 
 
 def _row_from_submission(payload: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = payload["values"]
-    meta: dict[str, Any] = payload.get("meta", {})
+    values: dict[str, Any] = storable(payload["values"])
+    meta: dict[str, Any] = storable(payload.get("meta", {}))
     presets: dict[str, Any] = payload.get("presets", {})
     row: dict[str, Any] = {
         field: str(values.get(field) or "")[:length] for field, length in PROSPECT_TEXT_FIELDS.items()
@@ -90,7 +91,8 @@ def _attach_to_existing(session: Session, payload: dict[str, Any]) -> bool:
     """For a form in "attach" mode: when a prospect with the visitor's email
     exists, record the submission in its history (once per submission id) and
     return ``True``; otherwise ``False`` and the caller creates a prospect."""
-    email = str(payload["values"].get("email") or "").strip()
+    values: dict[str, Any] = storable(payload["values"])
+    email = str(values.get("email") or "").strip()
     sid = payload["submission_id"]
     if not email or session.scalar(select(Prospect.id).where(Prospect.submission_id == sid)) is not None:
         return False
@@ -100,9 +102,9 @@ def _attach_to_existing(session: Session, payload: dict[str, Any]) -> bool:
     if existing is None:
         return False
     changes = {
-        field: ["", str(value)] for field, value in payload["values"].items() if value not in ("", None)
+        field: ["", str(value)] for field, value in values.items() if value not in ("", None)
     }
-    page_url = payload.get("meta", {}).get("page_url")
+    page_url = storable(payload.get("meta", {}).get("page_url"))
     if page_url:
         changes["page_url"] = ["", str(page_url)]
     row = {

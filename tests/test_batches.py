@@ -81,3 +81,30 @@ def test_strangers_riding_in_a_batch_never_run(client, make_form, redis, drain, 
     queue = Queue(SUBMISSIONS, connection=redis, serializer="json")
     assert FailedJobRegistry(queue=queue).count == 2
     assert StartedJobRegistry(queue=queue).count == 0
+
+
+def test_characters_a_database_cannot_store_do_not_sink_a_batch(client, make_form, redis, drain, db):
+    """PostgreSQL refuses NUL in text and no driver can encode a lone surrogate;
+    a JSON body can carry both. Such a visitor's lead lands without them, and
+    the submissions batched with it land too."""
+    form = make_form()
+    ids = submit_many(client, form, 5)
+    odd = client.post(
+        f"/f/{form['key']}",
+        data='{"name": "Ana\\u0000 Pop\\ud800escu", "email": "ana@example.com", "company": "A\\udfff\\u0000B",'
+        ' "_lc_page": "https://example.com/\\u0000x"}',
+        content_type="application/json",
+        headers=ORIGIN,
+    )
+    assert odd.status_code == 202
+    ids += submit_many(client, form, 5)
+    assert drain() == 11
+    assert db.scalar(select(func.count(Prospect.id))) == 11
+    prospect = db.scalar(select(Prospect).where(Prospect.submission_id == odd.json["id"]))
+    assert prospect is not None
+    assert (prospect.name, prospect.company, prospect.page_url) == (
+        "[Web] Ana Popescu",
+        "AB",
+        "https://example.com/x",
+    )
+    assert set(db.scalars(select(Prospect.submission_id))) == {*ids, odd.json["id"]}
