@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
+import re
 import statistics
 import sys
 import tempfile
@@ -72,6 +74,20 @@ def poll_prospects(database_url: str, stop: Event, out: Connection) -> None:
     out.close()
 
 
+def parent_pid(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def part_pids(redis: Any, database_url: str) -> dict[str, int]:
+    """The processes whose CPU the run accounts for, besides gunicorn and the worker:
+    Redis (from INFO) and the PostgreSQL postmaster (the parent of a backend)."""
+    import psycopg
+
+    with psycopg.connect(database_url.replace("+psycopg", "")) as conn:
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
+    return {"Redis": int(redis.info("server")["process_id"]), "PostgreSQL": parent_pid(backend)}
+
+
 def measure_max(port: int, path: str, seconds: float) -> float:
     result = load.run_wrk(f"http://127.0.0.1:{port}{path}", 64, seconds)
     return result.rps
@@ -87,6 +103,7 @@ def one_run(
     seconds: float,
     workers: int,
     log: Path,
+    server_pid: int,
 ) -> dict[str, Any]:
     from redis import Redis
     from rq import Worker
@@ -99,6 +116,7 @@ def one_run(
         "worker",
         *(["--processes", str(workers)] if workers > 1 else []),
     ]
+    log_start = log.stat().st_size if log.exists() else 0
     with processes.child(command, env, log) as worker_process:
         deadline = time.monotonic() + 60
         while Worker.count(connection=redis) < workers:
@@ -113,12 +131,29 @@ def one_run(
         def request(n: int) -> bytes:
             return load.post_request(port, path, services.form_body(n)[0])
 
+        # CPU per part (tree: the process with its children, live and reaped), from
+        # the first submission until the worker has drained the last one.
+        trees = {"gunicorn": server_pid, "worker": worker_process.pid, **part_pids(redis, database_url)}
+        singles = {"poller": poller.pid or 0}
+        ticks = figures.cpu_ticks()
+
+        def cpu_now() -> dict[str, float]:
+            return {
+                **{part: figures.process_cpu(pid, with_children=True) for part, pid in trees.items()},
+                **{part: figures.process_cpu(pid) for part, pid in singles.items()},
+            }
+
+        cpu_before = cpu_now()
+        started = time.monotonic()
         result = load.open_loop(port, request, rate, seconds)
         accepted = [(sid, s) for s in result.samples if (sid := load.accepted_id(s))]
         # Let the worker finish the tail, then collect.
         tail_deadline = time.monotonic() + 60
         while time.monotonic() < tail_deadline and redis.llen("rq:queue:submissions"):
             time.sleep(0.1)
+        cpu_after = cpu_now()
+        busy = figures.busy_cores(ticks, figures.cpu_ticks())
+        wall = time.monotonic() - started
         time.sleep(1.0)
         stop.set()
         seen: dict[str, float] = receive.recv()
@@ -138,7 +173,17 @@ def one_run(
         "missing": len(accepted) - len(committed),
         "refused": len(result.samples) - len(accepted) + result.failures,
         "client_cpu_ms": result.client_cpu * 1000 / max(len(result.samples), 1),
+        "busy_cores": busy,
     }
+    with log.open("rb") as f:
+        f.seek(log_start)
+        batches = [1 + int(n) for n in re.findall(rb"\(\+(\d+) batched\)", f.read())]
+    out["batch_mean"] = statistics.fmean(batches) if batches else float("nan")
+    per = 1000 / max(len(result.samples), 1)
+    cpu = {part: (cpu_after[part] - cpu_before[part]) * per for part in cpu_before}
+    cpu["client"] = result.client_cpu * per
+    cpu["everything else"] = busy * wall * per - sum(cpu.values())
+    out["cpu_ms"] = cpu
     for name, values in series.items():
         for p in (50, 95, 99):
             out[f"{name}_p{p}"] = figures.percentile(values, p)
@@ -149,6 +194,12 @@ def one_run(
         f"p95 {out['sent_p95']:.0f} ms; send→202 p95 {out['answer_p95']:.0f} ms, 202→committed p95 "
         f"{out['queued_p95']:.0f} ms; sends late by p95 {out['late_p95']:.0f} ms); client CPU "
         f"{out['client_cpu_ms']:.2f} ms/request",
+        flush=True,
+    )
+    print(
+        f"  {len(batches)} worker transactions, {out['batch_mean']:.1f} submissions each on average; "
+        f"CPU ms per submission ({busy:.2f} of {os.cpu_count()} cores busy): "
+        + ", ".join(f"{part} {ms:.2f}" for part, ms in cpu.items()),
         flush=True,
     )
     return out
@@ -201,7 +252,7 @@ def main() -> int:
                 connection.close()
                 print(f"{runs} run(s) x {seconds:g} s\n")
                 results = [
-                    one_run(run, env, database_url, path, port, rate, seconds, args.workers, log)
+                    one_run(run, env, database_url, path, port, rate, seconds, args.workers, log, server.pid)
                     for run in range(runs)
                 ]
     labels = {
@@ -223,6 +274,11 @@ def main() -> int:
     ]
     print()
     figures.print_table(["latency ms", "p50", "p95", "p99", "max"], rows)
+    cpu_rows = [
+        [part, figures.Spread.of([r["cpu_ms"][part] for r in results]).show(2)] for part in results[0]["cpu_ms"]
+    ]
+    cpu_rows.append(["cores busy", figures.Spread.of([r["busy_cores"] for r in results]).show(2)])
+    figures.print_table(["CPU ms per submission", "median (min-max)"], cpu_rows)
     accepted = sum(r["accepted"] for r in results)
     missing = sum(r["missing"] for r in results)
     refused = sum(r["refused"] for r in results)

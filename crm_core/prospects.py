@@ -101,9 +101,7 @@ def _attach_to_existing(session: Session, payload: dict[str, Any]) -> bool:
     )
     if existing is None:
         return False
-    changes = {
-        field: ["", str(value)] for field, value in values.items() if value not in ("", None)
-    }
+    changes = {field: ["", str(value)] for field, value in values.items() if value not in ("", None)}
     page_url = storable(payload.get("meta", {}).get("page_url"))
     if page_url:
         changes["page_url"] = ["", str(page_url)]
