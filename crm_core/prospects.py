@@ -3,13 +3,17 @@ and visibility live in ``prospect_queries`` and ``prospect_edits``."""
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Text, bindparam, cast, column, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from crm_core.lookups import default_priority_id, default_source_id, default_status_id
 from crm_core.models import Priority, Prospect, ProspectChange, Source, Status, User, WebForm
@@ -145,18 +149,49 @@ def create_prospects_from_submissions(session: Session, payloads: list[dict[str,
         created = sum(create_prospect_from_submission(session, payload) for payload in attaching)
         rest = [p for p in payloads if p.get("presets", {}).get("duplicate_mode") != "attach"]
         return created + (create_prospects_from_submissions(session, rest) if rest else 0)
-    if len(payloads) == 1:
-        return int(create_prospect_from_submission(session, payloads[0]))
     rows = [_row_from_submission(payload) for payload in payloads]
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    stmt = (
-        module.insert(Prospect)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt, params = _postgresql_batch_insert(tuple(rows[0])), {"rows": json.dumps(rows, default=_iso)}
+    else:
+        stmt, params = _sqlite_batch_insert(), rows  # type: ignore[assignment]
+    try:
+        with session.begin_nested():
+            return len(session.execute(stmt, params).all())
+    except IntegrityError:
+        return sum(create_prospect_from_submission(session, payload) for payload in payloads)
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat()
+
+
+@functools.cache
+def _postgresql_batch_insert(columns: tuple[str, ...]) -> ReturningInsert[tuple[int]]:
+    """All rows in one JSON parameter, unpacked by ``jsonb_to_recordset``.
+
+    A multi-row VALUES list has ~30 parameters per row, so its text changes with
+    the batch size and psycopg re-parses every statement over 50 parameters: at
+    9 rows that parse was 3 ms, half the worker's CPU per transaction. This
+    statement is the same for every batch, so psycopg parses it once and
+    PostgreSQL runs it prepared."""
+    table = Prospect.__table__
+    rowset = (
+        func.jsonb_to_recordset(cast(bindparam("rows", type_=Text), JSONB))
+        .table_valued(*(column(name, table.c[name].type) for name in columns))
+        .render_derived(name="r", with_types=True)
+    )
+    return (
+        postgresql.insert(table)  # the Table: an ORM insert would read the one parameter as a row
+        .from_select(list(columns), select(*(rowset.c[name] for name in columns)), include_defaults=False)
+        .on_conflict_do_nothing(index_elements=["submission_id"])
+        .returning(table.c.id)
+    )
+
+
+@functools.cache
+def _sqlite_batch_insert() -> ReturningInsert[tuple[int]]:
+    return (
+        sqlite.insert(Prospect)
         .on_conflict_do_nothing(index_elements=["submission_id"])
         .returning(Prospect.id)
     )
-    try:
-        with session.begin_nested():
-            return len(session.execute(stmt, rows).all())
-    except IntegrityError:
-        return sum(create_prospect_from_submission(session, payload) for payload in payloads)
