@@ -7,6 +7,7 @@ import contextlib
 import os
 import socket
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,9 +66,25 @@ def database(kind: str, tmp: Path, name: str) -> Iterator[str]:
         _prepare(url)
         yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        _drop(admin, db_name)
         admin.dispose()
+
+
+def _drop(admin: Any, db_name: str) -> None:
+    """FORCE ends our own sessions, but a login without ``pg_signal_backend``
+    cannot end an autovacuum worker (one starts after big inserts): wait it out."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import ProgrammingError
+
+    for attempt in range(60):
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+            return
+        except ProgrammingError:
+            if attempt == 59:
+                raise
+            time.sleep(0.5)
 
 
 def _prepare(url: str) -> None:
