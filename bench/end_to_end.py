@@ -275,7 +275,8 @@ def main() -> int:
     print()
     figures.print_table(["latency ms", "p50", "p95", "p99", "max"], rows)
     cpu_rows = [
-        [part, figures.Spread.of([r["cpu_ms"][part] for r in results]).show(2)] for part in results[0]["cpu_ms"]
+        [part, figures.Spread.of([r["cpu_ms"][part] for r in results]).show(2)]
+        for part in results[0]["cpu_ms"]
     ]
     cpu_rows.append(["cores busy", figures.Spread.of([r["busy_cores"] for r in results]).show(2)])
     figures.print_table(["CPU ms per submission", "median (min-max)"], cpu_rows)
