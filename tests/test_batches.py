@@ -3,6 +3,8 @@ settled in RQ's registries — and failures go back through RQ's retry policy.""
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -108,3 +110,32 @@ def test_characters_a_database_cannot_store_do_not_sink_a_batch(client, make_for
         "https://example.com/x",
     )
     assert set(db.scalars(select(Prospect.submission_id))) == {*ids, odd.json["id"]}
+
+
+def test_a_submission_waits_briefly_for_others_to_share_its_transaction(
+    client, make_form, redis, database_url, db
+):
+    """Under a steady trickle each transaction would otherwise carry one or two
+    submissions, and RQ's per-job bookkeeping would cost more than the inserts."""
+    form = make_form()
+    runtime.configure(database_url)
+    queue = Queue(SUBMISSIONS, connection=redis, serializer="json")
+    [first] = submit_many(client, form, 1)
+    worker = LeadWorker([queue], connection=redis, serializer="json")
+    worker.linger = 3.0  # long enough that a slow machine still posts the rest in time
+    others: list[str] = []
+    # RQ's worker wants the main thread (signal handlers), so the visitors post from another.
+    poster = threading.Timer(0.3, lambda: others.extend(submit_many(client, form, 4)))
+    poster.start()
+    worker.work(burst=True, with_scheduler=False)
+    poster.join(30)
+    assert queue.fetch_job(first).return_value() == {"created": 5, "attempt": 1, "batched": 4}
+    assert set(db.scalars(select(Prospect.submission_id))) == {first, *others}
+
+    [late] = submit_many(client, form, 1)
+    time.sleep(0.5)
+    worker.linger = 0.5  # already waited that long in the queue: no more waiting
+    started = time.monotonic()
+    worker.work(burst=True, with_scheduler=False)
+    assert time.monotonic() - started < 0.5
+    assert queue.fetch_job(late).return_value() == {"created": 1, "attempt": 1, "batched": 0}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from redis import Redis
 from rq import SimpleWorker
 from rq.job import Job
 from rq.queue import Queue
 from rq.serializers import JSONSerializer
+from rq.utils import now
 
 from worker import runtime
 from worker.batches import BATCH_SIZE, Batch, BatchClaimer, current_batch
@@ -22,6 +24,11 @@ log = logging.getLogger(__name__)
 MAINTENANCE_INTERVAL = 30
 WORKER_TTL = 45
 HEARTBEAT_MARGIN = 15
+# How long a submission may wait, from its enqueue, for others to share its
+# transaction. Each transaction costs RQ's bookkeeping for the job that leads it
+# plus a commit, whatever its size, so a worker that takes every submission the
+# moment it arrives spends most of its CPU on that (see bench/README.md, End to end).
+BATCH_LINGER = 0.05
 
 
 class UnknownJobError(RuntimeError):
@@ -46,12 +53,18 @@ class LeadWorker(SimpleWorker):
 
     job_class = LeadJob
     batch_size = BATCH_SIZE
+    linger = BATCH_LINGER
 
     def execute_job(self, job: Job, queue: Queue) -> None:  # type: ignore[override]
         if job.func_name != PROCESS_SUBMISSION or self.batch_size <= 1:
             return super().execute_job(job, queue)
         claimer = self._batch_claimer()
         riders = claimer.claim(queue, self.name, self.batch_size - 1)
+        room = self.batch_size - 1 - len(riders)
+        wait = self.linger - self._age(job) if room else 0.0
+        if wait > 0:
+            time.sleep(wait)
+            riders += claimer.claim(queue, self.name, room)
         strangers = [rider for rider in riders if rider.func_name != PROCESS_SUBMISSION]
         if strangers:
             reason = "refused: not a Leadcapture job"
@@ -70,6 +83,11 @@ class LeadWorker(SimpleWorker):
         else:
             claimer.fail(queue, batch.riders, self.name, f"batch led by job {job.id} failed; retrying")
         return None
+
+    @staticmethod
+    def _age(job: Job) -> float:
+        """Seconds since the job was enqueued (0 if unknown)."""
+        return (now() - job.enqueued_at).total_seconds() if job.enqueued_at else 0.0
 
     def _batch_claimer(self) -> BatchClaimer:
         if getattr(self, "_claimer", None) is None:
