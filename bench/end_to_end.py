@@ -3,10 +3,12 @@
 gunicorn (production config) and ``leadcapture worker`` on PostgreSQL. Without
 ``--rate`` it first measures the intake maximum in the same run (wrk, 64
 connections, no worker running) and then loads at half of it. A fixed-rate
-(open-loop) client sends each submission at its due time and notes when it was
-sent; a separate process polls the database every 20 ms for new prospects and
-notes when each ``submission_id`` first appears. Latency = seen - sent, so it
-includes the poll interval (0-20 ms, 10 ms on average).
+(open-loop) client (wrk, ``load.open_loop``) sends each submission at its due
+time and notes when it was due, sent and answered; a separate process polls the
+database every 20 ms for new prospects and notes when each ``submission_id``
+first appears. The headline latency is seen - due, so it includes the poll
+interval (0-20 ms, 10 ms on average). Each run also reports the CPU per
+submission of every part: on two cores they all share the machine.
 
     python bench/end_to_end.py               # 3 runs x 60 s at half the measured maximum
     python bench/end_to_end.py --quick       # smoke size (< 60 s)
@@ -85,7 +87,8 @@ def part_pids(redis: Any, database_url: str) -> dict[str, int]:
 
     with psycopg.connect(database_url.replace("+psycopg", "")) as conn:
         backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
-    return {"Redis": int(redis.info("server")["process_id"]), "PostgreSQL": parent_pid(backend)}
+        postmaster = parent_pid(backend)  # while the backend is still there
+    return {"Redis": int(redis.info("server")["process_id"]), "PostgreSQL": postmaster}
 
 
 def measure_max(port: int, path: str, seconds: float) -> float:
@@ -108,6 +111,7 @@ def one_run(
     from redis import Redis
     from rq import Worker
 
+    form_key = path.rsplit("/", 1)[1]
     redis = Redis.from_url(env["REDIS_URL"])
     command = [
         sys.executable,
@@ -128,9 +132,6 @@ def one_run(
         poller = multiprocessing.Process(target=poll_prospects, args=(database_url, stop, send), daemon=True)
         poller.start()
 
-        def request(n: int) -> bytes:
-            return load.post_request(port, path, services.form_body(n)[0])
-
         # CPU per part (tree: the process with its children, live and reaped), from
         # the first submission until the worker has drained the last one.
         trees = {"gunicorn": server_pid, "worker": worker_process.pid, **part_pids(redis, database_url)}
@@ -145,8 +146,8 @@ def one_run(
 
         cpu_before = cpu_now()
         started = time.monotonic()
-        result = load.open_loop(port, request, rate, seconds)
-        accepted = [(sid, s) for s in result.samples if (sid := load.accepted_id(s))]
+        result = load.open_loop(f"http://127.0.0.1:{port}{path}", rate, seconds)
+        accepted = [(sid, s) for s in result.samples if (sid := load.accepted_id(s, form_key))]
         # Let the worker finish the tail, then collect.
         tail_deadline = time.monotonic() + 60
         while time.monotonic() < tail_deadline and redis.llen("rq:queue:submissions"):

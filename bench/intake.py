@@ -276,11 +276,7 @@ def fixed_rate(
             for name in out:
                 reset_redis(redis_url, definition)
                 port = servers[name][1]
-
-                def request(n: int, port: int = port) -> bytes:
-                    return load.post_request(port, path, services.form_body(n)[0])
-
-                result = load.open_loop(port, request, rate, seconds)
+                result = load.open_loop(f"http://127.0.0.1:{port}{path}", rate, seconds)
                 out[name].append(result)
                 latencies = result.latencies_ms()
                 bad = sum(s.status != 202 for s in result.samples) + result.failures

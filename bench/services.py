@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -144,12 +143,6 @@ def visitor_data(n: int) -> dict[str, str]:
         "_lc_id": str(uuid.uuid4()),
         "_lc_page": "https://example.com/contact",
     }
-
-
-def form_body(n: int) -> tuple[str, str]:
-    """A url-encoded submission body and its ``_lc_id``."""
-    data = visitor_data(n)
-    return urlencode(data), data["_lc_id"]
 
 
 def build_payloads(definition: dict[str, Any], count: int) -> list[dict[str, Any]]:
