@@ -16,5 +16,5 @@ graceful_timeout = 20
 keepalive = 5
 max_requests = 10000
 max_requests_jitter = 1000
-accesslog = "-"
+accesslog = None if os.environ.get("GUNICORN_ACCESSLOG") == "off" else "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
