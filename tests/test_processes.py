@@ -3,6 +3,7 @@ production commands docker-compose.yml runs (migrate, gunicorn, workers)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -211,3 +212,53 @@ def test_production_refuses_debug_mode() -> None:
     )
     assert result.returncode != 0
     assert "Debug mode" in result.stderr
+
+
+@pytest.mark.faults
+def test_recycled_gunicorn_workers_are_forked_from_the_loaded_app(
+    tmp_path: Path, fresh_database_url: str
+) -> None:
+    """The production config preloads the app and recycles workers (max_requests):
+    each new worker is a fork of the master, with its own database pool."""
+    redis = EmbeddedRedis(tmp_path / "redis").start()
+    env = {
+        **os.environ,
+        "DATABASE_URL": fresh_database_url,
+        "REDIS_URL": redis.url,
+        "SECRET_KEY": "x" * 48,
+        "LEADCAPTURE_ENV": "production",
+        "SPAM_MIN_SECONDS": "0",
+        "REQUIRE_RENDER_TOKEN": "0",
+    }
+    log = tmp_path / "gunicorn.log"
+    port = free_port()
+    try:
+        leadcapture("db", "upgrade", env=env)
+        out = leadcapture("forms", "create", "--name", "Landing", "--domain", "example.com", env=env)
+        key = re.search(r"with key (\S+)\.", out).group(1)  # type: ignore[union-attr]
+        with log.open("wb") as sink:
+            server = subprocess.Popen(
+                [str(BIN / "gunicorn"), "--config", "python:capture.gunicorn_conf", "capture.wsgi:app",
+                 "--max-requests", "3", "--max-requests-jitter", "0"],
+                env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2"},
+                stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        try:
+            wait_for(lambda: port_open(port), 30, what="gunicorn")
+            for n in range(12):
+                _, _, report = http(f"http://127.0.0.1:{port}/healthz")
+                assert json.loads(report)["database"] == {"ok": True}, report
+                status, _, body = http(
+                    f"http://127.0.0.1:{port}/f/{key}",
+                    {"name": f"Visitor {n}", "email": f"v{n}@example.com"},
+                    {"Origin": "https://example.com", "Accept": "application/json"},
+                )
+                assert status == 202, body
+        finally:
+            stop_tree(server)
+        text = log.read_text()
+        assert text.count("Booting worker") >= 6, text  # 2 at start, then one per 3 requests served
+        assert text.count("Autorestarting worker") >= 4, text
+        assert "Traceback" not in text, text
+    finally:
+        redis.stop()
