@@ -18,6 +18,7 @@ submission of every part: on two cores they all share the machine.
 from __future__ import annotations
 
 import argparse
+import math
 import multiprocessing
 import os
 import re
@@ -163,7 +164,7 @@ def one_run(
     committed = [(seen[sid], s) for sid, s in accepted if sid in seen]
     series = {
         # The visitor clicks at the due time: waiting for a free client connection counts.
-        "due": [(t - s.scheduled) * 1000 for t, s in committed],
+        "due": [(t - s.scheduled) * 1000 for t, s in committed] + [math.inf] * result.unsent,
         "sent": [(t - s.sent) * 1000 for t, s in committed],
         "answer": [(s.done - s.sent) * 1000 for _sid, s in accepted],
         "queued": [(t - s.done) * 1000 for t, s in committed],
@@ -173,6 +174,7 @@ def one_run(
         "accepted": len(accepted),
         "missing": len(accepted) - len(committed),
         "refused": len(result.samples) - len(accepted) + result.failures,
+        "unsent": result.unsent,
         "client_cpu_ms": result.client_cpu * 1000 / max(len(result.samples), 1),
         "busy_cores": busy,
     }
@@ -190,7 +192,8 @@ def one_run(
             out[f"{name}_p{p}"] = figures.percentile(values, p)
         out[f"{name}_max"] = max(values, default=float("nan"))
     print(
-        f"run {run + 1}: {out['accepted']} accepted, {out['missing']} not seen; submit→committed p50 "
+        f"run {run + 1}: {out['accepted']} accepted, {out['missing']} not seen, {out['unsent']} never sent; "
+        f"submit→committed p50 "
         f"{out['due_p50']:.0f} ms p95 {out['due_p95']:.0f} ms p99 {out['due_p99']:.0f} ms (from the actual send: "
         f"p95 {out['sent_p95']:.0f} ms; send→202 p95 {out['answer_p95']:.0f} ms, 202→committed p95 "
         f"{out['queued_p95']:.0f} ms; sends late by p95 {out['late_p95']:.0f} ms); client CPU "
@@ -285,7 +288,11 @@ def main() -> int:
     missing = sum(r["missing"] for r in results)
     refused = sum(r["refused"] for r in results)
     p95 = statistics.median(r["due_p95"] for r in results)
-    print(f"{accepted} accepted, {missing} never seen committed, {refused} not accepted (non-202 or failed)")
+    unsent = sum(r["unsent"] for r in results)
+    print(
+        f"{accepted} accepted, {missing} never seen committed, {refused} not accepted (non-202 or failed), "
+        f"{unsent} due but never sent (the client fell behind; counted as infinitely late)"
+    )
     print(
         f"submit→committed p95 {p95:.0f} ms at {rate:.0f}/s "
         f"(target ≤ 500 ms: {figures.verdict(p95 <= 500 and not missing)})"

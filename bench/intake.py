@@ -283,7 +283,7 @@ def fixed_rate(
                 print(
                     f"run {run + 1} {name:<12} {len(latencies)} requests, p50 "
                     f"{figures.percentile(latencies, 50):.2f} ms p99 {figures.percentile(latencies, 99):.2f} ms "
-                    f"errors {bad}",
+                    f"errors {bad}, never sent {result.unsent}",
                     flush=True,
                 )
     print()

@@ -79,12 +79,14 @@ class Sample:
 class OpenLoopResult:
     samples: list[Sample] = field(default_factory=list)
     failures: int = 0  # socket errors and timeouts
+    unsent: int = 0  # due in the run but never sent: the client fell that far behind
     client_cpu: float = 0.0  # seconds of CPU spent by the load generator
 
     def latencies_ms(self) -> list[float]:
         """From the moment each request was due, so a stalled server cannot hide
-        its queueing delay (no coordinated omission, as wrk2 measures)."""
-        return [(s.done - s.scheduled) * 1000 for s in self.samples]
+        its queueing delay (no coordinated omission, as wrk2 measures); a request
+        never sent counts as infinitely late."""
+        return [(s.done - s.scheduled) * 1000 for s in self.samples] + [math.inf] * self.unsent
 
 
 def open_loop(url: str, rate: float, seconds: float, connections: int = 256) -> OpenLoopResult:
@@ -126,8 +128,8 @@ def open_loop(url: str, rate: float, seconds: float, connections: int = 256) -> 
             for line in part.read_text().splitlines():
                 key, due, sent, done, status = line.split()
                 result.samples.append(Sample(float(due), float(sent), float(done), int(status), key))
-    # Requests due in the run but never answered (socket errors, timeouts, or later than the tail).
-    result.failures = max(math.ceil(rate * seconds) - len(result.samples), _socket_errors(summary))
+    result.failures = _socket_errors(summary)
+    result.unsent = max(0, math.ceil(rate * seconds) - len(result.samples) - result.failures)
     result.samples.sort(key=lambda s: s.scheduled)
     return result
 
