@@ -98,18 +98,22 @@ def test_leadcapture_serve_end_to_end(tmp_path: Path) -> None:
     )
 
 
+def production_env(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "x" * 48,
+        "LEADCAPTURE_ENV": "production",
+        **extra,
+    }
+
+
 @pytest.mark.faults
 def test_production_commands(tmp_path: Path, fresh_database_url: str) -> None:
     """What docker-compose.yml runs: migrate, create users/forms, gunicorn, workers."""
     redis = EmbeddedRedis(tmp_path / "redis").start()
-    env = {
-        **os.environ,
-        "DATABASE_URL": fresh_database_url,
-        "REDIS_URL": redis.url,
-        "SECRET_KEY": "x" * 48,
-        "LEADCAPTURE_ENV": "production",
-        "SPAM_MIN_SECONDS": "1",
-    }
+    env = production_env(fresh_database_url, redis.url, SPAM_MIN_SECONDS="1")
     processes: list[subprocess.Popen[bytes]] = []
     try:
         assert "up to date" in leadcapture("db", "upgrade", env=env)
@@ -215,21 +219,12 @@ def test_production_refuses_debug_mode() -> None:
 
 
 @pytest.mark.faults
-def test_recycled_gunicorn_workers_are_forked_from_the_loaded_app(
-    tmp_path: Path, fresh_database_url: str
-) -> None:
-    """The production config preloads the app and recycles workers (max_requests):
-    each new worker is a fork of the master, with its own database pool."""
+def test_recycled_gunicorn_workers_keep_serving(tmp_path: Path, fresh_database_url: str) -> None:
+    """The production config preloads the app in the master; where workers are
+    recycled (GUNICORN_MAX_REQUESTS), each new one is a fork of the master and
+    must reach the database with a pool of its own (post_fork) and the queue."""
     redis = EmbeddedRedis(tmp_path / "redis").start()
-    env = {
-        **os.environ,
-        "DATABASE_URL": fresh_database_url,
-        "REDIS_URL": redis.url,
-        "SECRET_KEY": "x" * 48,
-        "LEADCAPTURE_ENV": "production",
-        "SPAM_MIN_SECONDS": "0",
-        "REQUIRE_RENDER_TOKEN": "0",
-    }
+    env = production_env(fresh_database_url, redis.url, SPAM_MIN_SECONDS="0", REQUIRE_RENDER_TOKEN="0")
     log = tmp_path / "gunicorn.log"
     port = free_port()
     try:
