@@ -14,10 +14,6 @@ from typing import Any
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def storable_text(text: str) -> str:
-    return _UNSTORABLE.sub("", text)
-
-
 def storable(value: Any) -> Any:
     """``value`` with every string in it (keys and items of dicts and lists too) made storable."""
     if isinstance(value, str):
