@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from capture.embedded_redis import free_port
 from crm_core.models import Prospect
 from worker import runtime
-from worker.queues import SUBMISSIONS
+from worker.queues import SUBMISSIONS, submission_job
 from worker.workers import LeadWorker
 
 ORIGIN = {"Origin": "https://example.com", "Accept": "application/json"}
@@ -139,3 +139,25 @@ def test_a_submission_waits_briefly_for_others_to_share_its_transaction(
     worker.work(burst=True, with_scheduler=False)
     assert time.monotonic() - started < 0.5
     assert queue.fetch_job(late).return_value() == {"created": 1, "attempt": 1, "batched": 0}
+
+
+def test_a_submission_the_database_refuses_does_not_hold_back_its_batch(
+    client, make_form, redis, drain, db, caplog
+):
+    """Any payload the insert cannot take (here a job whose timestamp is not one,
+    as a bug or an older release might queue) fails alone, through its own
+    retries; the others in its batch land."""
+    form = make_form()
+    ids = submit_many(client, form, 5)
+    queue = Queue(SUBMISSIONS, connection=redis, serializer="json")
+    bad = dict(queue.fetch_job(ids[0]).args[0])
+    bad.update(submission_id=str(uuid.uuid4()), received_at="not a time")
+    queue.enqueue_job(submission_job(queue, bad))
+    ids += submit_many(client, form, 5)
+    assert drain() == 11
+    assert set(db.scalars(select(Prospect.submission_id))) == set(ids)
+    assert FinishedJobRegistry(queue=queue).count == 10
+    assert ScheduledJobRegistry(queue=queue).get_job_ids() == [bad["submission_id"]]  # retried, alone
+    assert FailedJobRegistry(queue=queue).count == 0
+    assert StartedJobRegistry(queue=queue).count == 0
+    assert "inserting its 11 submissions one by one" in caplog.text

@@ -14,7 +14,7 @@ import contextlib
 import json
 import zlib
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import uuid4
 
@@ -82,6 +82,8 @@ class Batch:
 
     riders: list[Rider]
     committed: bool = False
+    # Riders the database refused one by one while the others committed: job id -> error.
+    refused: dict[str, str] = field(default_factory=dict)
 
     @property
     def payloads(self) -> list[Any]:

@@ -6,10 +6,11 @@ import logging
 from typing import Any
 
 from rq import get_current_job
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from crm_core.db import transaction
 from crm_core.prospects import create_prospects_from_submissions
-from worker.batches import current_batch
+from worker.batches import Batch, current_batch
 from worker.queues import RETRY_INTERVALS
 from worker.runtime import session_factory
 
@@ -22,8 +23,17 @@ def process_submission(payload: dict[str, Any]) -> dict[str, Any]:
     attempt = _attempt()
     batch = current_batch.get()
     riders = batch.payloads if batch is not None else []
-    with transaction(session_factory()) as session:
-        created = create_prospects_from_submissions(session, [payload, *riders])
+    try:
+        with transaction(session_factory()) as session:
+            created = create_prospects_from_submissions(session, [payload, *riders])
+    except Exception as exc:
+        if batch is None or not riders or _unreachable(exc):
+            raise  # nothing to tell apart, or a database that is down for everyone: retry them all
+        log.warning(
+            "batch led by %s failed (%s: %s); inserting its %d submissions one by one",
+            payload["submission_id"], type(exc).__name__, exc, 1 + len(riders),
+        )  # fmt: skip
+        created = _one_by_one(payload, batch)
     if batch is not None:
         batch.committed = True
     log.info(
@@ -35,6 +45,31 @@ def process_submission(payload: dict[str, Any]) -> dict[str, Any]:
         1 + len(riders) - created,
     )
     return {"created": created, "attempt": attempt, "batched": len(riders)}
+
+
+def _unreachable(exc: Exception) -> bool:
+    """The database could not be reached or used at all (not a refusal of one row)."""
+    return isinstance(exc, OperationalError | InterfaceError | DisconnectionError)
+
+
+def _one_by_one(payload: dict[str, Any], batch: Batch) -> int:
+    """One submission the database refuses must not hold back the ones batched
+    with it: each rider gets its own transaction, a refused one goes back through
+    its own retries (``batch.refused``), and the lead's own error propagates to RQ."""
+    created = 0
+    for rider in batch.riders:
+        try:
+            with transaction(session_factory()) as session:
+                created += create_prospects_from_submissions(session, [rider.payload])
+        except Exception as exc:
+            if _unreachable(exc):
+                raise  # the riders already in are found again on the retry
+            batch.refused[rider.job_id] = f"{type(exc).__name__}: {exc}"
+            log.error("submission %s refused by the database: %s", rider.job_id, batch.refused[rider.job_id])
+    batch.committed = True  # the riders are settled whatever happens to the lead
+    with transaction(session_factory()) as session:
+        created += create_prospects_from_submissions(session, [payload])
+    return created
 
 
 def _attempt() -> int:

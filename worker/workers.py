@@ -79,7 +79,10 @@ class LeadWorker(SimpleWorker):
         if not batch.riders:
             return None
         if batch.committed:
-            claimer.finish(queue, batch.riders)
+            claimer.finish(queue, [rider for rider in batch.riders if rider.job_id not in batch.refused])
+            for rider in batch.riders:
+                if rider.job_id in batch.refused:
+                    claimer.fail(queue, [rider], self.name, batch.refused[rider.job_id])
         else:
             claimer.fail(queue, batch.riders, self.name, f"batch led by job {job.id} failed; retrying")
         return None
