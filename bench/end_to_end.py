@@ -77,10 +77,6 @@ def poll_prospects(database_url: str, stop: Event, out: Connection) -> None:
     out.close()
 
 
-def parent_pid(pid: int) -> int:
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-
-
 def part_pids(redis: Any, database_url: str) -> dict[str, int]:
     """The processes whose CPU the run accounts for, besides gunicorn and the worker:
     Redis (from INFO) and the PostgreSQL postmaster (the parent of a backend)."""
@@ -88,7 +84,7 @@ def part_pids(redis: Any, database_url: str) -> dict[str, int]:
 
     with psycopg.connect(database_url.replace("+psycopg", "")) as conn:
         backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
-        postmaster = parent_pid(backend)  # while the backend is still there
+        postmaster = figures.parent_pid(backend)  # while the backend is still there
     return {"Redis": int(redis.info("server")["process_id"]), "PostgreSQL": postmaster}
 
 

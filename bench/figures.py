@@ -102,11 +102,7 @@ def process_cpu(pid: int, with_children: bool = False) -> float:
     """CPU seconds used by ``pid``; with its live children and reaped descendants
     (a gunicorn master and its workers, including workers already recycled)."""
     tick = os.sysconf("SC_CLK_TCK")
-
-    def fields(stat: Path) -> list[str]:
-        return stat.read_text().rsplit(")", 1)[1].split()  # from field 3 (state) on
-
-    own = fields(Path(f"/proc/{pid}/stat"))
+    own = _stat_fields(Path(f"/proc/{pid}/stat"))
     counted = own[11:15] if with_children else own[11:13]  # utime stime [cutime cstime]
     total = sum(int(v) for v in counted)
     if with_children:
@@ -114,10 +110,19 @@ def process_cpu(pid: int, with_children: bool = False) -> float:
             if not entry.name.isdigit():
                 continue
             with contextlib.suppress(OSError, IndexError, ValueError):
-                stat = fields(entry / "stat")
+                stat = _stat_fields(entry / "stat")
                 if int(stat[1]) == pid:
                     total += int(stat[11]) + int(stat[12])
     return total / tick
+
+
+def _stat_fields(stat: Path) -> list[str]:
+    """A ``/proc/<pid>/stat`` line from field 3 (state) on; the command name may hold spaces."""
+    return stat.read_text().rsplit(")", 1)[1].split()
+
+
+def parent_pid(pid: int) -> int:
+    return int(_stat_fields(Path(f"/proc/{pid}/stat"))[1])
 
 
 def percentile(values: Sequence[float], p: float) -> float:
