@@ -18,10 +18,15 @@ import argparse
 import io
 import json
 import random
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+# Run as a script from a clone, with or without the package installed.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import Engine, insert, select, text
 

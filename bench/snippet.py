@@ -32,6 +32,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+# Run as a script from a clone, with or without the package installed.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from werkzeug.serving import make_server
 
 from capture.app import create_app
