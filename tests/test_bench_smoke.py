@@ -1,0 +1,97 @@
+"""Every benchmark once, at its smoke size, so the scripts keep working.
+
+They start real servers (gunicorn, workers, Redis, PostgreSQL, Chromium) and
+print figures; the figures are not checked here (these machines are too noisy
+for timed tests), only that each script runs to the end from a clone and, for
+the end-to-end run, that every accepted submission was committed."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.chromium import CHROMIUM, unavailable
+from tests.conftest import IN_CI
+
+ROOT = Path(__file__).resolve().parent.parent
+# A real machine's worst case, well above the smoke sizes' 10-60 s.
+TIMEOUT = 300
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("LEADCAPTURE_TEST_POSTGRES_URL")
+    if url:
+        return url
+    if IN_CI:
+        pytest.fail("LEADCAPTURE_TEST_POSTGRES_URL must be set in CI (see .ci/run)")
+    pytest.skip("the drain and end-to-end benchmarks need LEADCAPTURE_TEST_POSTGRES_URL")
+
+
+def _need_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    if IN_CI:
+        pytest.fail("wrk must be installed in CI (see .ci/run)")
+    pytest.skip("the intake and end-to-end benchmarks need wrk (apt-get install wrk)")
+
+
+def _run(script: str, *args: str, **env: str) -> str:
+    """Runs ``bench/<script>`` as a user would, from the repository root, without
+    the test suite's import path."""
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert done.returncode == 0, (
+        f"bench/{script} exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    )
+    return done.stdout
+
+
+def test_snippet_benchmark_runs() -> None:
+    if not Path(CHROMIUM).exists():
+        unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium, or set LEADCAPTURE_CHROMIUM)")
+    out = _run("snippet.py", "--quick", LEADCAPTURE_CHROMIUM=CHROMIUM)
+    assert re.search(r"embed\.js gzip -9\s+\d+ B", out), out
+    assert "load event → interactive" in out, out
+
+
+def test_prospects_list_benchmark_runs(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'list.db'}"
+    assert "seeded 500 prospects" in _run("seed_prospects.py", "500", "--database-url", url)
+    out = _run("prospects_list.py", "--database-url", url, "--runs", "1", "--warmup", "0")
+    assert "| deep page |" in out, out
+
+
+def test_intake_benchmark_runs() -> None:
+    _need_wrk()
+    out = _run("intake.py", "--quick")
+    for concurrency in (16, 64):
+        assert re.search(rf"c={concurrency}: real/do-nothing [\d.]+x", out), out
+    assert "real endpoint at" in out, out
+
+
+def test_drain_benchmark_runs() -> None:
+    out = _run("drain.py", "--quick", BENCH_POSTGRES_URL=_postgres_url())
+    assert re.search(r"\(e\)/\(d\) [\d.]+x", out), out
+
+
+def test_end_to_end_benchmark_commits_every_accepted_submission() -> None:
+    _need_wrk()
+    out = _run("end_to_end.py", "--quick", BENCH_POSTGRES_URL=_postgres_url())
+    found = re.search(r"(\d+) accepted, (\d+) never seen committed", out)
+    assert found, out
+    accepted, missing = int(found[1]), int(found[2])
+    assert accepted > 0, out
+    assert missing == 0, out
