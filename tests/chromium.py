@@ -7,13 +7,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_core.db import make_engine, make_session_factory
 from crm_core.migrate import upgrade
+from tests.availability import missing
 
 CHROMIUM = os.environ.get("LEADCAPTURE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,22 +27,21 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-IN_CI = os.environ.get("CI") == "true"
 
 
-def unavailable(reason: str) -> NoReturn:
-    if IN_CI:
-        pytest.fail(f"browser tests must run in CI: {reason}")
-    pytest.skip(reason)
+def require_chromium() -> str:
+    """Debian's chromium binary (Playwright never downloads a browser here)."""
+    if not Path(CHROMIUM).exists():
+        missing(f"no chromium at {CHROMIUM} (apt-get install chromium, or set LEADCAPTURE_CHROMIUM)")
+    return CHROMIUM
 
 
 def launch_chromium() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        unavailable("the playwright Python package is not installed (pip install -e '.[test]')")
-    if not Path(CHROMIUM).exists():
-        unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium, or set LEADCAPTURE_CHROMIUM)")
+        missing("the playwright Python package is not installed (pip install -e '.[test]')")
+    require_chromium()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser

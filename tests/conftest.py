@@ -4,7 +4,6 @@ in-process worker to drain the queue."""
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,13 +27,10 @@ from crm_core.forms import create_form, form_definition
 from crm_core.lookups import ensure_default_lookups
 from crm_core.migrate import upgrade
 from crm_core.models import Base
+from tests.availability import postgres_url
 from worker import runtime
 from worker.queues import SUBMISSIONS
 from worker.workers import LeadWorker
-
-IN_CI = os.environ.get("CI") == "true"
-POSTGRES_URL = os.environ.get("LEADCAPTURE_TEST_POSTGRES_URL")
-
 
 # --- Redis -------------------------------------------------------------------
 
@@ -67,16 +63,13 @@ def redis(redis_url: str) -> Iterator[Redis]:
 
 
 def _postgres_database() -> Iterator[str]:
-    if not POSTGRES_URL:
-        if IN_CI:
-            pytest.fail("LEADCAPTURE_TEST_POSTGRES_URL must be set in CI (see .ci/run)")
-        pytest.skip("PostgreSQL tests need LEADCAPTURE_TEST_POSTGRES_URL (set up by .ci/run)")
+    server = postgres_url()
     name = f"lc_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

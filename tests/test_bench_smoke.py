@@ -14,31 +14,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.chromium import CHROMIUM, unavailable
-from tests.conftest import IN_CI
+from tests.availability import missing, postgres_url
+from tests.chromium import require_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 # A real machine's worst case, well above the smoke sizes' 10-60 s.
 TIMEOUT = 300
 
 
-def _postgres_url() -> str:
-    url = os.environ.get("LEADCAPTURE_TEST_POSTGRES_URL")
-    if url:
-        return url
-    if IN_CI:
-        pytest.fail("LEADCAPTURE_TEST_POSTGRES_URL must be set in CI (see .ci/run)")
-    pytest.skip("the drain and end-to-end benchmarks need LEADCAPTURE_TEST_POSTGRES_URL")
-
-
 def _need_wrk() -> None:
-    if shutil.which("wrk"):
-        return
-    if IN_CI:
-        pytest.fail("wrk must be installed in CI (see .ci/run)")
-    pytest.skip("the intake and end-to-end benchmarks need wrk (apt-get install wrk)")
+    if not shutil.which("wrk"):
+        missing("the intake and end-to-end benchmarks need wrk (apt-get install wrk)")
 
 
 def _run(script: str, *args: str, **env: str) -> str:
@@ -60,9 +46,7 @@ def _run(script: str, *args: str, **env: str) -> str:
 
 
 def test_snippet_benchmark_runs() -> None:
-    if not Path(CHROMIUM).exists():
-        unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium, or set LEADCAPTURE_CHROMIUM)")
-    out = _run("snippet.py", "--quick", LEADCAPTURE_CHROMIUM=CHROMIUM)
+    out = _run("snippet.py", "--quick", LEADCAPTURE_CHROMIUM=require_chromium())
     assert re.search(r"embed\.js gzip -9\s+\d+ B", out), out
     assert "load event → interactive" in out, out
 
@@ -83,13 +67,13 @@ def test_intake_benchmark_runs() -> None:
 
 
 def test_drain_benchmark_runs() -> None:
-    out = _run("drain.py", "--quick", BENCH_POSTGRES_URL=_postgres_url())
+    out = _run("drain.py", "--quick", BENCH_POSTGRES_URL=postgres_url())
     assert re.search(r"\(e\)/\(d\) [\d.]+x", out), out
 
 
 def test_end_to_end_benchmark_commits_every_accepted_submission() -> None:
     _need_wrk()
-    out = _run("end_to_end.py", "--quick", BENCH_POSTGRES_URL=_postgres_url())
+    out = _run("end_to_end.py", "--quick", BENCH_POSTGRES_URL=postgres_url())
     found = re.search(r"(\d+) accepted, (\d+) never seen committed", out)
     assert found, out
     accepted, missing = int(found[1]), int(found[2])
