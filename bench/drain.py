@@ -49,7 +49,7 @@ POLL = 0.02
 def insert_prospect(payload: dict[str, Any]) -> bool:
     """Baseline (b)'s job: one prospect row, one transaction — exactly baseline (a)'s unit of work."""
     from crm_core.db import transaction
-    from crm_core.prospects import create_prospect_from_submission
+    from crm_core.prospects.intake import create_prospect_from_submission
     from worker.runtime import session_factory
 
     with transaction(session_factory()) as session:
@@ -143,7 +143,7 @@ class Bench:
     # (a)
     def baseline(self, count: int) -> Drained:
         from crm_core.db import transaction
-        from crm_core.prospects import create_prospect_from_submission
+        from crm_core.prospects.intake import create_prospect_from_submission
 
         self.reset()
         payloads = self.payloads(count)

@@ -31,12 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import Engine, insert, select, text
 
 from crm_core.db import make_engine, make_session_factory, transaction
-from crm_core.forms import create_form
-from crm_core.lookups import ensure_default_lookups
+from crm_core.forms.services import create_form
+from crm_core.lists.defaults import ensure_default_lookups
 from crm_core.migrate import upgrade
 from crm_core.models import Priority, Prospect, Source, Status, User
-from crm_core.search_text import fold, search_text
-from crm_core.users import create_user
+from crm_core.text.search import fold, search_text
+from crm_core.users.services import create_user
 
 ADMIN_EMAIL = "bench-admin@example.com"
 ADMIN_PASSWORD = "bench-password-123"  # noqa: S105 - a throwaway benchmark database

@@ -88,7 +88,7 @@ def _drop(admin: Any, db_name: str) -> None:
 
 def _prepare(url: str) -> None:
     from crm_core.db import make_engine, make_session_factory, transaction
-    from crm_core.lookups import ensure_default_lookups
+    from crm_core.lists.defaults import ensure_default_lookups
     from crm_core.migrate import upgrade
 
     upgrade(url)
@@ -119,8 +119,8 @@ def create_form(database_url: str, redis_url: str) -> dict[str, Any]:
 
     from capture.form_cache import publish
     from crm_core.db import make_engine, make_session_factory, transaction
-    from crm_core.forms import create_form as create
-    from crm_core.forms import form_definition
+    from crm_core.forms.services import create_form as create
+    from crm_core.forms.services import form_definition
 
     engine = make_engine(database_url)
     with transaction(make_session_factory(engine)) as session:
@@ -148,7 +148,7 @@ def visitor_data(n: int) -> dict[str, str]:
 def build_payloads(definition: dict[str, Any], count: int) -> list[dict[str, Any]]:
     """Valid job payloads, exactly as the submit endpoint builds them."""
     from capture.public.intake import build_submission
-    from crm_core.submissions import compile_validator
+    from crm_core.forms.validation import compile_validator
 
     validator = compile_validator(definition["fields"], definition["language"])
     return [build_submission(definition, validator, visitor_data(n)).payload for n in range(count)]

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_core.forms import create_form, update_form
-from crm_core.lookups import ensure_default_lookups
+from crm_core.forms.services import create_form, update_form
+from crm_core.lists.defaults import ensure_default_lookups
 from crm_core.models import Role, User, WebForm
-from crm_core.users import count_users, create_user
+from crm_core.users.services import count_users, create_user
 
 DEMO_FORM_NAME = "Demo: contact us"
 

@@ -159,7 +159,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from crm_core.lookups import ensure_default_lookups
+    from crm_core.lists.defaults import ensure_default_lookups
     from crm_core.migrate import downgrade, upgrade
 
     database_url = _env("DATABASE_URL")
@@ -178,8 +178,8 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    from crm_core.passwords import hash_password
-    from crm_core.users import create_user
+    from crm_core.users.passwords import hash_password
+    from crm_core.users.services import create_user
 
     factory = _factory(_env("DATABASE_URL"))
     password = args.password or secrets.token_urlsafe(12)
@@ -222,7 +222,7 @@ def _parse_fields(spec: str) -> list[dict[str, Any]]:
 
 def cmd_forms(args: argparse.Namespace) -> int:
     from capture.form_cache import publish, publish_all
-    from crm_core.forms import create_form, form_definition
+    from crm_core.forms.services import create_form, form_definition
 
     factory = _factory(_env("DATABASE_URL"))
     redis_url = os.environ.get("REDIS_URL")

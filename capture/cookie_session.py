@@ -1,7 +1,7 @@
 """Flask's signed-cookie session, minus its per-request set-up.
 
 The session cookie holds only the id of the server-side session
-(``crm_core.sessions``). Flask builds a new signing serializer on every
+(``crm_core.users.sessions``). Flask builds a new signing serializer on every
 request, including the public submit path that never reads the session;
 here it is built once per key set, and a request that never had a session
 and never touched one skips the save step's config lookups."""

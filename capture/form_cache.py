@@ -15,8 +15,8 @@ from typing import Any
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm_core.forms import form_definition, get_form_by_key, list_forms
-from crm_core.submissions import SubmissionValidator, compile_validator
+from crm_core.forms.services import form_definition, get_form_by_key, list_forms
+from crm_core.forms.validation import SubmissionValidator, compile_validator
 
 _PREFIX = "lc:form:"
 _MISSING = b"null"

@@ -23,8 +23,8 @@ from capture.embedded_redis import EmbeddedRedis, free_port
 from capture.form_cache import publish
 from capture.settings import Settings
 from crm_core.db import make_engine, make_session_factory, transaction
-from crm_core.forms import create_form, form_definition
-from crm_core.lookups import ensure_default_lookups
+from crm_core.forms.services import create_form, form_definition
+from crm_core.lists.defaults import ensure_default_lookups
 from crm_core.migrate import upgrade
 from crm_core.models import Base
 from tests.availability import postgres_url

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_core.domains import InvalidDomain, normalize_domains, origin_allowed, origin_of
+from crm_core.forms.domains import InvalidDomain, normalize_domains, origin_allowed, origin_of
 
 ALLOWED = normalize_domains(["example.com", "*.example.org", "localhost:5000", "https://shop.example.net"])
 

@@ -60,7 +60,7 @@ def test_the_detail_page_shows_an_attached_submission(make_form, client, drain, 
     submit(client, form, name="Ana <script>x</script>", email="ana@example.com")
     drain()
     prospect_id = db.scalar(select(Prospect.id))
-    from crm_core.users import create_user
+    from crm_core.users.services import create_user
     from tests.admin.conftest import sign_in
 
     with session_factory.begin() as session:
@@ -78,7 +78,7 @@ def test_duplicate_mode_is_validated(session_factory):
     import pytest
 
     from crm_core.errors import ValidationFailed
-    from crm_core.forms import create_form
+    from crm_core.forms.services import create_form
     from tests.conftest import form_config
 
     with pytest.raises(ValidationFailed) as info, session_factory.begin() as session:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from marshmallow import ValidationError
 
-from crm_core.form_config import check_redirect_url
-from crm_core.rich_text import clean_rich_text, plain_text
+from crm_core.forms.schemas import check_redirect_url
+from crm_core.text.rich import clean_rich_text, plain_text
 
 REDIRECT_ABUSE = [
     "javascript:alert(1)",

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from capture.app import create_app
 from capture.embedded_redis import free_port
-from crm_core.domains import origin_of
+from crm_core.forms.domains import origin_of
 from crm_core.models import Priority, Prospect, Source, Status, User
-from crm_core.users import create_user
+from crm_core.users.services import create_user
 from worker.queues import SUBMISSIONS
 
 ORIGIN = {"Origin": "https://example.com"}

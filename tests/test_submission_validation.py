@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from marshmallow import ValidationError
 
-from crm_core.submissions import compile_validator
+from crm_core.forms.validation import compile_validator
 
 FIELDS = [
     {"name": "name", "type": "text", "required": True, "max_length": 20},

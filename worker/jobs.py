@@ -9,7 +9,7 @@ from rq import get_current_job
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from crm_core.db import transaction
-from crm_core.prospects import create_prospects_from_submissions
+from crm_core.prospects.intake import create_prospects_from_submissions
 from worker.batches import Batch, current_batch
 from worker.queues import RETRY_INTERVALS
 from worker.runtime import session_factory

@@ -10,7 +10,7 @@ from flask import Blueprint, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from crm_core import roles
+from crm_core import permissions
 from crm_core.errors import NotFound
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -34,9 +34,9 @@ def _template_helpers() -> dict[str, object]:
 
     return {
         "current_user": current_user,
-        "can_manage_forms": lambda: roles.can_manage_forms(current_user()),
-        "can_manage_users": lambda: roles.can_manage_users(current_user()),
-        "can_manage_settings": lambda: roles.can_manage_settings(current_user()),
+        "can_manage_forms": lambda: permissions.can_manage_forms(current_user()),
+        "can_manage_users": lambda: permissions.can_manage_users(current_user()),
+        "can_manage_settings": lambda: permissions.can_manage_settings(current_user()),
     }
 
 

@@ -1,5 +1,5 @@
 """Who is signed in, and the decorators that keep admin pages behind a login
-and a role. Sessions live server-side (``crm_core.sessions``): the cookie only
+and a role. Sessions live server-side (``crm_core.users.sessions``): the cookie only
 carries a random token, so logging out or changing a password ends them."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from werkzeug.wrappers import Response
 
 from capture.database import db_session
 from crm_core.models import Role, User
-from crm_core.roles import ALL_ROLES
-from crm_core.sessions import resume_session, start_session
+from crm_core.permissions import ALL_ROLES
+from crm_core.users.sessions import resume_session, start_session
 
 SESSION_KEY = "sid"
 

@@ -38,13 +38,13 @@ from capture.admin.form_input import (
 from capture.admin.forms import counters, publish_form
 from capture.database import db_session
 from capture.form_cache import publish
-from crm_core.colours import contrast_warning
 from crm_core.errors import ValidationFailed
-from crm_core.forms import draft_form, form_activity, form_definition, get_form, update_form
+from crm_core.forms.colours import contrast_warning
+from crm_core.forms.services import draft_form, form_activity, form_definition, get_form, update_form
+from crm_core.lists.services import KINDS, list_values
 from crm_core.models import WebForm
-from crm_core.roles import FORM_MANAGERS
-from crm_core.settings_lists import KINDS, list_values
-from crm_core.users import active_users
+from crm_core.permissions import FORM_MANAGERS
+from crm_core.users.services import active_users
 
 PREVIEW_TTL = 30 * 60
 _PREVIEW_KEY = re.compile(r"^pv[A-Za-z0-9_-]{16}$")

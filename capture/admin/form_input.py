@@ -1,5 +1,5 @@
 """The form editor's HTML inputs, to and from the configuration
-``crm_core.forms`` validates. The editor state keeps what the admin typed, so
+``crm_core.forms.services`` validates. The editor state keeps what the admin typed, so
 a page re-rendered with errors (or after a no-JavaScript add/move/remove
 button) shows their input unchanged."""
 
@@ -10,9 +10,9 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from crm_core.form_config import slugify
+from crm_core.forms.schemas import slugify
 from crm_core.models import WebForm
-from crm_core.models.prospects import PROSPECT_TEXT_FIELDS
+from crm_core.prospects.models import PROSPECT_TEXT_FIELDS
 
 CUSTOM = "custom"
 _FIELD_INPUT = re.compile(r"^fields-(\d{1,4})-([a-z_]+)$")

@@ -15,7 +15,7 @@ from capture.admin.auth import current_user, roles_required
 from capture.database import db_session
 from capture.form_cache import forget, publish
 from crm_core.errors import ValidationFailed
-from crm_core.forms import (
+from crm_core.forms.services import (
     create_form,
     delete_form,
     duplicate_form,
@@ -26,7 +26,7 @@ from crm_core.forms import (
     set_form_active,
 )
 from crm_core.models import WebForm
-from crm_core.roles import FORM_MANAGERS
+from crm_core.permissions import FORM_MANAGERS
 
 # The fields a new form starts with: what nearly every contact form asks.
 STARTER_FIELDS = [

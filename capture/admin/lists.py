@@ -15,9 +15,8 @@ from capture.admin.auth import roles_required
 from capture.database import db_session
 from capture.form_cache import publish
 from crm_core.errors import DomainError, ValidationFailed
-from crm_core.forms import form_definition, get_form
-from crm_core.roles import SETTINGS_MANAGERS
-from crm_core.settings_lists import (
+from crm_core.forms.services import form_definition, get_form
+from crm_core.lists.services import (
     KINDS,
     STATUS_KIND_LABELS,
     ListKind,
@@ -31,6 +30,7 @@ from crm_core.settings_lists import (
     usage_by_value,
     usage_of,
 )
+from crm_core.permissions import SETTINGS_MANAGERS
 
 
 def _posted_value() -> dict[str, Any]:

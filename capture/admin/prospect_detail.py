@@ -10,15 +10,15 @@ from capture.admin.prospects import viewer
 from capture.database import db_session
 from crm_core.errors import NotFound, ValidationFailed
 from crm_core.models import Prospect, Role
-from crm_core.prospect_edits import (
+from crm_core.prospects.labels import ProspectLookups
+from crm_core.prospects.queries import find_duplicates, get_visible_prospect
+from crm_core.prospects.services import (
     EDITABLE_FIELDS,
     create_prospect,
     delete_prospect,
     history,
     update_prospect,
 )
-from crm_core.prospect_lookups import ProspectLookups
-from crm_core.prospect_queries import find_duplicates, get_visible_prospect
 
 FIELD_LABELS: dict[str, str] = {
     "name": "Name",

@@ -22,10 +22,9 @@ from capture.admin.prospect_columns import (
 from capture.database import db_session
 from crm_core.errors import NotFound, ValidationFailed
 from crm_core.models import User
-from crm_core.prospect_edits import MAX_BULK, bulk_delete, bulk_update, set_status
-from crm_core.prospect_filters import OWNER_ME, ProspectFilter, parse_filter
-from crm_core.prospect_lookups import ProspectLookups
-from crm_core.prospect_queries import (
+from crm_core.prospects.filters import OWNER_ME, ProspectFilter, parse_filter
+from crm_core.prospects.labels import ProspectLookups
+from crm_core.prospects.queries import (
     COUNT_CAP,
     PAGE_SIZE,
     ProspectPage,
@@ -33,7 +32,8 @@ from crm_core.prospect_queries import (
     list_page,
     visible_names,
 )
-from crm_core.saved_filters import list_saved_filters
+from crm_core.prospects.saved_filters import list_saved_filters
+from crm_core.prospects.services import MAX_BULK, bulk_delete, bulk_update, set_status
 
 
 def viewer() -> User:

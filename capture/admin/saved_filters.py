@@ -11,8 +11,8 @@ from capture.admin.auth import login_required
 from capture.admin.prospects import viewer
 from capture.database import db_session
 from crm_core.errors import NotFound, ValidationFailed
-from crm_core.prospect_filters import parse_filter
-from crm_core.saved_filters import delete_saved_filter, save_filter
+from crm_core.prospects.filters import parse_filter
+from crm_core.prospects.saved_filters import delete_saved_filter, save_filter
 
 
 @bp.post("/saved-filters")

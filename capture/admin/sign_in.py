@@ -14,8 +14,8 @@ from capture.admin.auth import SESSION_KEY, current_user, login_required, safe_n
 from capture.admin.login_throttle import LoginThrottle
 from capture.database import db_session
 from crm_core.errors import ValidationFailed
-from crm_core.sessions import end_session
-from crm_core.users import MIN_PASSWORD_LENGTH, authenticate, change_own_password
+from crm_core.users.services import MIN_PASSWORD_LENGTH, authenticate, change_own_password
+from crm_core.users.sessions import end_session
 
 
 def _login_page(status: int = 200, email: str = "") -> tuple[str, int]:

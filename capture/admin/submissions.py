@@ -9,7 +9,7 @@ from capture import redis_client, submission_queue
 from capture.admin import bp
 from capture.admin.auth import roles_required
 from capture.database import db_session
-from crm_core.forms import list_forms
+from crm_core.forms.services import list_forms
 from crm_core.models import Role
 
 

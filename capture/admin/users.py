@@ -10,8 +10,8 @@ from capture.admin import bp
 from capture.admin.auth import current_user, roles_required
 from capture.database import db_session
 from crm_core.errors import DomainError, ValidationFailed
-from crm_core.roles import ROLE_DESCRIPTIONS, USER_MANAGERS
-from crm_core.users import (
+from crm_core.permissions import ROLE_DESCRIPTIONS, USER_MANAGERS
+from crm_core.users.services import (
     MIN_PASSWORD_LENGTH,
     change_role,
     create_user,

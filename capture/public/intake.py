@@ -13,9 +13,9 @@ from urllib.parse import parse_qsl
 
 from marshmallow import ValidationError
 
-from crm_core.messages import text
-from crm_core.models.prospects import ATTRIBUTION_PARAMS
-from crm_core.submissions import SubmissionValidator
+from crm_core.forms.messages import text
+from crm_core.forms.validation import SubmissionValidator
+from crm_core.prospects.models import ATTRIBUTION_PARAMS
 
 # Submission ids derive from (form key, client idempotency key): the same key
 # retried is the same submission; the same key on another form is not.

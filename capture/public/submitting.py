@@ -27,7 +27,7 @@ from capture.public.intake import Submission, SubmissionInvalid, build_submissio
 from capture.public.render_token import RenderTokens
 from capture.public.spam import quarantine
 from capture.settings import Settings
-from crm_core.domains import origin_allowed, origin_of
+from crm_core.forms.domains import origin_allowed, origin_of
 
 UNAVAILABLE = "The form is temporarily unavailable. Please try again in a moment."
 TOO_LARGE = "The submission is too large."

@@ -28,7 +28,7 @@ from capture.form_cache import FormCache
 from capture.public.answers import cors_headers, error
 from capture.public.render_token import RenderTokens
 from capture.public.submitting import UNAVAILABLE, Accepted, Invalid, Submitter
-from crm_core.forms import public_definition
+from crm_core.forms.services import public_definition
 
 bp = Blueprint("public", __name__)
 

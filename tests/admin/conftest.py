@@ -15,10 +15,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm_core import passwords
 from crm_core.db import transaction
 from crm_core.models import Role, User
-from crm_core.sessions import start_session
+from crm_core.users import passwords
+from crm_core.users.sessions import start_session
 
 PASSWORD = "correct horse battery staple"
 

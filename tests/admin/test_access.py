@@ -16,7 +16,7 @@ from werkzeug.routing import Rule
 from capture.app import create_app
 from capture.settings import Settings
 from crm_core.models import Role, Status
-from crm_core.roles import ALL_ROLES
+from crm_core.permissions import ALL_ROLES
 from tests.admin.conftest import UserFactory
 
 # Public by design besides the ``public.`` blueprint and static files.

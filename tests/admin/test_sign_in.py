@@ -14,11 +14,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from capture.app import create_app
-from crm_core.db import transaction
+from crm_core.db import transaction, utcnow
 from crm_core.models import Role, User
-from crm_core.models.base import utcnow
-from crm_core.models.users import UserSession
-from crm_core.users import create_user
+from crm_core.users.models import UserSession
+from crm_core.users.services import create_user
 from tests.admin.conftest import PASSWORD, PRODUCTION_HASHER, UserFactory, sign_in
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from capture.form_cache import publish
 from crm_core.db import transaction
-from crm_core.forms import form_definition, update_form
+from crm_core.forms.services import form_definition, update_form
 from tests.conftest import form_config
 
 pytestmark = pytest.mark.browser

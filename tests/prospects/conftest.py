@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm_core import passwords
-from crm_core import users as users_service
 from crm_core.db import transaction
 from crm_core.models import Priority, Prospect, Source, Status, User
-from crm_core.search_text import search_text
-from crm_core.users import create_user
+from crm_core.text.search import search_text
+from crm_core.users import passwords
+from crm_core.users import services as users_service
+from crm_core.users.services import create_user
 
 PASSWORD = "correct horse battery staple"
 STAFF = {

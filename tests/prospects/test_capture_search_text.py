@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, select, text
 
 from crm_core.migrate import downgrade, upgrade
 from crm_core.models import Prospect
-from crm_core.search_text import search_text
+from crm_core.text.search import search_text
 
 
 def test_captured_prospect_is_found_without_diacritics(client, as_user, make_form, drain, db) -> None:

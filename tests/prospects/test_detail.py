@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from crm_core.models import Prospect, ProspectChange
-from crm_core.search_text import search_text
+from crm_core.text.search import search_text
 from tests.prospects.conftest import csrf_token
 
 FULL = {

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from crm_core.models import User
-from crm_core.prospect_filters import ProspectFilter
-from crm_core.prospect_queries import Cursor, count_matching, list_page
+from crm_core.prospects.filters import ProspectFilter
+from crm_core.prospects.queries import Cursor, count_matching, list_page
 from tests.prospects.conftest import T0
 
 

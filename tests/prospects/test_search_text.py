@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from crm_core.search_text import SEARCH_FIELDS, field_pattern, fold, prefix_range, search_text
+from crm_core.text.search import SEARCH_FIELDS, field_pattern, fold, prefix_range, search_text
 
 
 @pytest.mark.parametrize(

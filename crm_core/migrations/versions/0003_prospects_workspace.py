@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from crm_core.search_text import search_text
+from crm_core.text.search import search_text
 
 revision = "0003"
 down_revision = "0002"

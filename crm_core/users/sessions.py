@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from crm_core.models.base import utcnow
-from crm_core.models.users import User, UserSession
+from crm_core.db import utcnow
+from crm_core.users.models import User, UserSession
 
 IDLE_TIMEOUT = timedelta(hours=2)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)

@@ -14,7 +14,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from crm_core.messages import text
+from crm_core.forms.messages import text
 
 FIELD_TYPES = ("text", "email", "tel", "textarea", "select", "checkbox", "hidden")
 _PHONE = re.compile(r"^[+()0-9 .\-/]+$")

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm_core.models.base import Base, UTCDateTime, utcnow
+from crm_core.db import Base, UTCDateTime, utcnow
 
 
 class Role(enum.StrEnum):

@@ -18,11 +18,11 @@ from marshmallow import (
     validates_schema,
 )
 
-from crm_core.domains import InvalidDomain, normalize_domains
-from crm_core.messages import LANGUAGES
-from crm_core.models.prospects import PROSPECT_TEXT_FIELDS
-from crm_core.rich_text import clean_rich_text
-from crm_core.submissions import FIELD_TYPES
+from crm_core.forms.domains import InvalidDomain, normalize_domains
+from crm_core.forms.messages import LANGUAGES
+from crm_core.forms.validation import FIELD_TYPES
+from crm_core.prospects.models import PROSPECT_TEXT_FIELDS
+from crm_core.text.rich import clean_rich_text
 
 _CUSTOM_NAME = re.compile(r"^cf_[a-z0-9_]{1,40}$")
 _COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use a colour like #1f6feb.")

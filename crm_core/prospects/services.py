@@ -11,14 +11,14 @@ from marshmallow import ValidationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from crm_core.db import utcnow
 from crm_core.errors import ValidationFailed
-from crm_core.lookups import default_priority_id, default_source_id, default_status_id
+from crm_core.forms.validation import compile_validator
+from crm_core.lists.defaults import default_priority_id, default_source_id, default_status_id
 from crm_core.models import Priority, Prospect, ProspectChange, Source, Status, User
-from crm_core.models.base import utcnow
-from crm_core.models.prospects import PROSPECT_TEXT_FIELDS
-from crm_core.prospect_queries import get_visible_prospect, visible_clauses, visible_ids
-from crm_core.search_text import search_text
-from crm_core.submissions import compile_validator
+from crm_core.prospects.models import PROSPECT_TEXT_FIELDS
+from crm_core.prospects.queries import get_visible_prospect, visible_clauses, visible_ids
+from crm_core.text.search import search_text
 
 LOOKUP_FIELDS: dict[str, type[Status] | type[Priority] | type[Source] | type[User]] = {
     "status_id": Status,

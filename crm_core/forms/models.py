@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm_core.models.base import Base, UTCDateTime, utcnow
+from crm_core.db import Base, UTCDateTime, utcnow
 
 
 class WebForm(Base):

@@ -1,18 +1,19 @@
-"""A prospect (lead): the 16 SmartCRM fields plus where and how it was captured."""
+"""A prospect (lead): the 16 SmartCRM fields plus where and how it was captured,
+who changed what on it, and the named filters people keep for the list."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm_core.models.base import Base, UTCDateTime, utcnow
-from crm_core.models.forms import WebForm
-from crm_core.models.lookups import Priority, Source, Status
-from crm_core.models.users import User
+from crm_core.db import Base, UTCDateTime, utcnow
+from crm_core.forms.models import WebForm
+from crm_core.lists.models import Priority, Source, Status
+from crm_core.users.models import User
 
 # Visitor-fillable prospect attributes and their column lengths; a form field
 # mapped to one of these is capped at the same length.
@@ -56,7 +57,7 @@ class Prospect(Base):
         Index("ix_prospects_owner_created", "owner_id", "created_at", "id"),
         Index("ix_prospects_owner_status_created", "owner_id", "status_id", "created_at", "id"),
         Index("ix_prospects_status_created", "status_id", "created_at", "id"),
-        # search_text (see crm_core.search_text) is read two ways: "starts
+        # search_text (see crm_core.text.search) is read two ways: "starts
         # with" (the email filter) through a b-tree, and "contains" (quick
         # search, other text filters) through a trigram GIN index, which only
         # PostgreSQL has; on SQLite that index is declared but kept empty
@@ -88,7 +89,7 @@ class Prospect(Base):
     phone: Mapped[str] = mapped_column(String(50), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     description: Mapped[str] = mapped_column(Text, default="")
-    # Derived from name/company/email/phone/registration code (crm_core.search_text);
+    # Derived from name/company/email/phone/registration code (crm_core.text.search);
     # written on every insert and edit, never shown.
     # Byte order ("C") on PostgreSQL, as SQLite compares, so a prefix is a range.
     search_text: Mapped[str] = mapped_column(
@@ -116,3 +117,34 @@ class Prospect(Base):
     source: Mapped[Source | None] = relationship(lazy="joined")
     owner: Mapped[User | None] = relationship(lazy="joined")
     form: Mapped[WebForm | None] = relationship(lazy="joined")
+
+
+class ProspectChange(Base):
+    __tablename__ = "prospect_history"
+    __table_args__ = (Index("ix_prospect_history_prospect_created", "prospect_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prospect_id: Mapped[int] = mapped_column(ForeignKey("prospects.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(20))  # created | updated | submission
+    # Set when a web submission was attached to an existing prospect: one entry
+    # per submission, however often its job runs.
+    submission_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # {field: [old, new]} as people read them ("New" → "Qualified", not ids),
+    # so the history stays true after a status or user is renamed or removed.
+    changes: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class SavedFilter(Base):
+    __tablename__ = "saved_filters"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    # The normalised query string (``status=2&owner=me``), never a raw request.
+    query: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

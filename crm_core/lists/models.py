@@ -7,7 +7,7 @@ import enum
 from sqlalchemy import Boolean, Enum, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm_core.models.base import Base
+from crm_core.db import Base
 
 
 class StatusKind(enum.StrEnum):

@@ -15,11 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
-from crm_core.lookups import default_priority_id, default_source_id, default_status_id
+from crm_core.lists.defaults import default_priority_id, default_source_id, default_status_id
 from crm_core.models import Priority, Prospect, ProspectChange, Source, Status, User, WebForm
-from crm_core.models.prospects import ATTRIBUTION_PARAMS, PROSPECT_TEXT_FIELDS
-from crm_core.search_text import search_text
-from crm_core.storable import storable
+from crm_core.prospects.models import ATTRIBUTION_PARAMS, PROSPECT_TEXT_FIELDS
+from crm_core.text.search import search_text
+from crm_core.text.storable import storable
 
 
 def prospect_name(prefix: str, values: dict[str, Any]) -> str:

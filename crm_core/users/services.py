@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from crm_core.errors import DomainError, NotFound, ValidationFailed
 from crm_core.models import Role, User
-from crm_core.passwords import hash_password, needs_rehash, verify_password
-from crm_core.sessions import end_all_sessions
+from crm_core.users.passwords import hash_password, needs_rehash, verify_password
+from crm_core.users.sessions import end_all_sessions
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024

@@ -12,12 +12,12 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crm_core.db import utcnow
 from crm_core.errors import NotFound, ValidationFailed
-from crm_core.form_config import FormConfigSchema
-from crm_core.lookups import default_priority_id, default_source_id, default_status_id
+from crm_core.forms.schemas import FormConfigSchema
+from crm_core.lists.defaults import default_priority_id, default_source_id, default_status_id
 from crm_core.models import FormField, Priority, Prospect, Source, Status, User, WebForm
-from crm_core.models.base import utcnow
-from crm_core.rich_text import plain_text
+from crm_core.text.rich import plain_text
 
 _config_schema = FormConfigSchema()
 

@@ -2,7 +2,7 @@
 per-prospect page: who may see what, filters, sort, keyset pages and totals.
 
 Visibility is decided here, not in templates: a sales user (see
-``crm_core.roles``) sees only the prospects they own — in lists, counts, detail pages and bulk
+``crm_core.permissions``) sees only the prospects they own — in lists, counts, detail pages and bulk
 actions alike — because every read goes through ``visible_clauses``.
 """
 
@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from crm_core.errors import NotFound
 from crm_core.models import Prospect, User
-from crm_core.prospect_filters import OWNER_ME, OWNER_NONE, TEXT_FILTERS, ProspectFilter
-from crm_core.roles import can_see_all_prospects
-from crm_core.search_text import LIKE_ESCAPE, anywhere_pattern, field_pattern, fold, prefix_range
+from crm_core.permissions import can_see_all_prospects
+from crm_core.prospects.filters import OWNER_ME, OWNER_NONE, TEXT_FILTERS, ProspectFilter
+from crm_core.text.search import LIKE_ESCAPE, anywhere_pattern, field_pattern, fold, prefix_range
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.errors import NotFound, ValidationFailed
 from crm_core.models import SavedFilter, User
-from crm_core.prospect_filters import ProspectFilter
+from crm_core.prospects.filters import ProspectFilter
 
 MAX_NAME = 100
 MAX_PER_USER = 50

@@ -1,0 +1,25 @@
+"""Every mapped class, gathered so Alembic (``migrations/env.py``) and the test
+fixtures see one metadata. Services import models from their own aggregate's
+``models.py``; this module only collects them."""
+
+from crm_core.db import Base
+from crm_core.forms.models import FormField, WebForm
+from crm_core.lists.models import Priority, Source, Status, StatusKind
+from crm_core.prospects.models import Prospect, ProspectChange, SavedFilter
+from crm_core.users.models import Role, User, UserSession
+
+__all__ = [
+    "Base",
+    "FormField",
+    "Priority",
+    "Prospect",
+    "ProspectChange",
+    "Role",
+    "SavedFilter",
+    "Source",
+    "Status",
+    "StatusKind",
+    "User",
+    "UserSession",
+    "WebForm",
+]
