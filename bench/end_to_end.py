@@ -227,7 +227,7 @@ def main() -> int:
         with services.served_form(tmp, "postgres", "lc_bench_e2e") as (redis_url, database_url, definition):
             from redis import Redis
 
-            from capture.form_cache import publish
+            from capture.public.form_cache import publish
 
             path = f"/f/{definition['key']}"
             port = services.free_port()

@@ -129,7 +129,7 @@ def reset_redis(redis_url: str, definition: dict[str, Any]) -> None:
 
     from redis import Redis
 
-    from capture.form_cache import publish
+    from capture.public.form_cache import publish
 
     connection = Redis.from_url(redis_url)
     connection.flushdb()

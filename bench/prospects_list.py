@@ -31,9 +31,9 @@ from sqlalchemy import event, func, select
 
 from capture.app import create_app
 from capture.embedded_redis import EmbeddedRedis
-from capture.settings import Settings
 from crm_core.models import Prospect, Status, User
 from crm_core.prospects.queries import PAGE_SIZE, Cursor
+from crm_core.settings import Settings
 
 ADMIN_EMAIL = "bench-admin@example.com"
 ADMIN_PASSWORD = "bench-password-123"  # noqa: S105 - the seeded throwaway benchmark account

@@ -32,7 +32,7 @@ from sqlalchemy import Engine, insert, select, text
 
 from crm_core.db import make_engine, make_session_factory, transaction
 from crm_core.forms.services import create_form
-from crm_core.lists.defaults import ensure_default_lookups
+from crm_core.lists.services import ensure_default_lists
 from crm_core.migrate import upgrade
 from crm_core.models import Priority, Prospect, Source, Status, User
 from crm_core.text.search import fold, search_text
@@ -217,7 +217,7 @@ def prepare(engine: Engine, url: str) -> dict[str, Any]:
     upgrade(url)
     factory = make_session_factory(engine)
     with transaction(factory) as session:
-        ensure_default_lookups(session)
+        ensure_default_lists(session)
         if session.scalar(select(User.id).where(User.email == ADMIN_EMAIL)) is None:
             create_user(session, ADMIN_EMAIL, ADMIN_PASSWORD, "admin", name="Bench Admin")
             create_user(session, "bench-marketing@example.com", ADMIN_PASSWORD, "marketing", name="Mara")

@@ -88,13 +88,13 @@ def _drop(admin: Any, db_name: str) -> None:
 
 def _prepare(url: str) -> None:
     from crm_core.db import make_engine, make_session_factory, transaction
-    from crm_core.lists.defaults import ensure_default_lookups
+    from crm_core.lists.services import ensure_default_lists
     from crm_core.migrate import upgrade
 
     upgrade(url)
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
-        ensure_default_lookups(session)
+        ensure_default_lists(session)
     engine.dispose()
 
 
@@ -117,10 +117,10 @@ def create_form(database_url: str, redis_url: str) -> dict[str, Any]:
     """The bench form (as ``tests/conftest.py::form_config``), published to the cache."""
     from redis import Redis
 
-    from capture.form_cache import publish
+    from capture.public.form_cache import publish
     from crm_core.db import make_engine, make_session_factory, transaction
+    from crm_core.forms.definition import form_definition
     from crm_core.forms.services import create_form as create
-    from crm_core.forms.services import form_definition
 
     engine = make_engine(database_url)
     with transaction(make_session_factory(engine)) as session:

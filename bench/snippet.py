@@ -39,12 +39,13 @@ from werkzeug.serving import make_server
 
 from capture.app import create_app
 from capture.embedded_redis import EmbeddedRedis, free_port
-from capture.form_cache import publish
-from capture.settings import Settings
+from capture.public.form_cache import publish
 from crm_core.db import make_engine, make_session_factory, transaction
-from crm_core.forms.services import create_form, form_definition
-from crm_core.lists.defaults import ensure_default_lookups
+from crm_core.forms.definition import form_definition
+from crm_core.forms.services import create_form
+from crm_core.lists.services import ensure_default_lists
 from crm_core.migrate import upgrade
+from crm_core.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -161,7 +162,7 @@ def service(workdir: Path) -> Iterator[tuple[str, str]]:
     engine = make_engine(database_url)
     try:
         with transaction(make_session_factory(engine)) as session:
-            ensure_default_lookups(session)
+            ensure_default_lists(session)
             # The bench form, allowed on the host page's origin.
             form = create_form(session, {**FORM_CONFIG, "allowed_domains": ["localhost"]})
             definition = form_definition(form)

@@ -3,23 +3,23 @@ so that a 202 is durable, is the database reachable, is a worker alive?"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Worker
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from capture import redis_client
 from capture.database import session_factory
-from worker.queues import SUBMISSIONS
+from worker.registries import live_workers
 
 bp = Blueprint("health", __name__)
 
-WORKER_STALE_AFTER = timedelta(seconds=120)
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
 
 
 def redis_durability_problems(connection: Redis) -> list[str]:
@@ -43,15 +43,6 @@ def redis_durability_problems(connection: Redis) -> list[str]:
     return problems
 
 
-def _live_workers(connection: Redis) -> int:
-    cutoff = datetime.now(UTC) - WORKER_STALE_AFTER
-    return sum(
-        1
-        for worker in Worker.all(connection=connection)
-        if SUBMISSIONS in worker.queue_names() and worker.last_heartbeat and worker.last_heartbeat > cutoff
-    )
-
-
 def health_report() -> tuple[bool, dict[str, Any]]:
     report: dict[str, Any] = {}
     healthy = True
@@ -60,7 +51,7 @@ def health_report() -> tuple[bool, dict[str, Any]]:
         connection.ping()
         problems = redis_durability_problems(connection)
         report["redis"] = {"ok": not problems, "problems": problems}
-        workers = _live_workers(connection)
+        workers = live_workers(connection)
         report["workers"] = {"ok": workers > 0, "alive": workers}
         healthy &= not problems and workers > 0
     except RedisError:

@@ -27,7 +27,7 @@ PREVIEW_CSP = (
 )
 _EMBEDDABLE_CSP_NO_INLINE = EMBEDDABLE_CSP.replace(" 'nonce-{nonce}'", "")
 _EMBEDDABLE_ENDPOINTS = {"public.form_page", "public.submit", "public.thanks"}
-_PREVIEW_ENDPOINTS = {"admin.form_preview"}
+_PREVIEW_ENDPOINTS = {"admin.forms.preview"}
 _UNRESTRICTED_ENDPOINTS = {"public.embed_js", "public.definition_json", "public.preflight"}
 
 
@@ -73,7 +73,7 @@ def _set_headers(response: Response) -> Response:
         wanted += [("Content-Security-Policy", PREVIEW_CSP), ("X-Frame-Options", "SAMEORIGIN")]
     else:
         wanted += [("Content-Security-Policy", STRICT_CSP), ("X-Frame-Options", "DENY")]
-    if request.blueprint == "admin" or request.path.startswith("/admin"):
+    if "admin" in request.blueprints or request.path.startswith("/admin"):
         # Signed-in pages: never stored by the browser or a proxy, so the back
         # button after logging out shows nothing, and no opener can script them.
         wanted += [("Cache-Control", "no-store"), ("Cross-Origin-Opener-Policy", "same-origin")]

@@ -1,4 +1,8 @@
-"""Domain errors with messages meant for people, and per-field details for forms."""
+"""Every error the domain raises, in one module, with messages meant for people.
+
+``capture/errors.py`` maps them to HTTP in one place: ``NotFound`` → 404,
+``ValidationFailed`` → 400 (with per-field messages), any other
+``DomainError`` → 409 — as an HTML page in the admin and JSON elsewhere."""
 
 from __future__ import annotations
 
@@ -8,10 +12,16 @@ class DomainError(Exception):
 
 
 class ValidationFailed(DomainError):
+    """Input that breaks a rule; ``fields`` maps each field to its messages."""
+
     def __init__(self, fields: dict[str, list[str]], message: str = "Please correct the highlighted fields."):
         super().__init__(message)
         self.fields = fields
 
 
 class NotFound(DomainError):
-    pass
+    """The record does not exist — or exists but is not the user's to see."""
+
+
+class ValueInUse(DomainError):
+    """A list value (status, source, priority) still used by prospects or forms."""

@@ -24,8 +24,3 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
-
-
-def revision(database_url: str, message: str) -> None:
-    """Autogenerate a migration from the models (for developers)."""
-    command.revision(alembic_config(database_url), message=message, autogenerate=True)

@@ -8,7 +8,7 @@ API ask these questions instead of comparing role names themselves.
 
 from __future__ import annotations
 
-from crm_core.models import Role, User
+from crm_core.users.models import Role, User
 
 ALL_ROLES: tuple[Role, ...] = tuple(Role)
 USER_MANAGERS: tuple[Role, ...] = (Role.ADMIN,)
@@ -41,10 +41,3 @@ def can_manage_forms(user: User | None) -> bool:
 
 def can_see_all_prospects(user: User | None) -> bool:
     return has_role(user, ALL_PROSPECT_VIEWERS)
-
-
-def can_see_prospect(user: User | None, owner_id: int | None) -> bool:
-    """Sales see a prospect only when they own it; everyone else sees all."""
-    if user is None or not user.active:
-        return False
-    return can_see_all_prospects(user) or owner_id == user.id

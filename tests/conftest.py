@@ -20,13 +20,14 @@ from werkzeug.serving import make_server
 
 from capture.app import create_app
 from capture.embedded_redis import EmbeddedRedis, free_port
-from capture.form_cache import publish
-from capture.settings import Settings
+from capture.public.form_cache import publish
 from crm_core.db import make_engine, make_session_factory, transaction
-from crm_core.forms.services import create_form, form_definition
-from crm_core.lists.defaults import ensure_default_lookups
+from crm_core.forms.definition import form_definition
+from crm_core.forms.services import create_form
+from crm_core.lists.services import ensure_default_lists
 from crm_core.migrate import upgrade
 from crm_core.models import Base
+from crm_core.settings import Settings
 from tests.availability import postgres_url
 from worker import runtime
 from worker.queues import SUBMISSIONS
@@ -110,7 +111,7 @@ def session_factory(_engine_factory: sessionmaker[Session]) -> sessionmaker[Sess
     with transaction(_engine_factory) as session:
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(delete(table))
-        ensure_default_lookups(session)
+        ensure_default_lists(session)
     return _engine_factory
 
 

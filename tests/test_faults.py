@@ -20,12 +20,13 @@ from sqlalchemy import func, select
 
 from capture.app import create_app
 from capture.embedded_redis import EmbeddedRedis
-from capture.settings import Settings
 from crm_core.db import make_engine, make_session_factory, transaction
-from crm_core.forms.services import create_form, form_definition
-from crm_core.lists.defaults import ensure_default_lookups
+from crm_core.forms.definition import form_definition
+from crm_core.forms.services import create_form
+from crm_core.lists.services import ensure_default_lists
 from crm_core.migrate import upgrade
 from crm_core.models import Prospect
+from crm_core.settings import Settings
 from tests.conftest import form_config
 from tests.faults import PrivatePostgres, start_worker, wait_until
 from tests.processes import stop_tree
@@ -53,7 +54,7 @@ class Stack:
         self.engine = make_engine(self.database_url)
         self.factory = make_session_factory(self.engine)
         with transaction(self.factory) as session:
-            ensure_default_lookups(session)
+            ensure_default_lists(session)
             self.form = form_definition(create_form(session, form_config()))
         self.settings = Settings(
             database_url=self.database_url,

@@ -1,9 +1,8 @@
 """The worker process's database handle. Jobs receive only JSON, so they find
-the session factory here; it is built once per process, on first use."""
+the session factory here; ``run_worker`` configures it from the one
+``Settings`` before the first job runs."""
 
 from __future__ import annotations
-
-import os
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,8 +27,5 @@ def configure(database_url: str) -> sessionmaker[Session]:
 
 def session_factory() -> sessionmaker[Session]:
     if _factory is None:
-        url = os.environ.get("DATABASE_URL")
-        if not url:
-            raise RuntimeError("DATABASE_URL is not set for this worker.")
-        return configure(url)
+        raise RuntimeError("This worker has no database: run_worker() (or runtime.configure) sets it.")
     return _factory

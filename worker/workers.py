@@ -12,6 +12,8 @@ from rq.queue import Queue
 from rq.serializers import JSONSerializer
 from rq.utils import now
 
+from crm_core.log_context import configure_logging, log_context
+from crm_core.settings import Settings
 from worker import runtime
 from worker.batches import BATCH_SIZE, Batch, BatchClaimer, current_batch
 from worker.queues import JOB_TIMEOUT, KNOWN_JOBS, PROCESS_SUBMISSION, RESULT_TTL, SUBMISSIONS
@@ -56,6 +58,10 @@ class LeadWorker(SimpleWorker):
     linger = BATCH_LINGER
 
     def execute_job(self, job: Job, queue: Queue) -> None:  # type: ignore[override]
+        with log_context(job=job.id):
+            return self._execute_job(job, queue)
+
+    def _execute_job(self, job: Job, queue: Queue) -> None:
         if job.func_name != PROCESS_SUBMISSION or self.batch_size <= 1:
             return super().execute_job(job, queue)
         claimer = self._batch_claimer()
@@ -103,10 +109,10 @@ class LeadWorker(SimpleWorker):
         return int(job.timeout or JOB_TIMEOUT) + HEARTBEAT_MARGIN
 
 
-def run_worker(redis_url: str, database_url: str, *, burst: bool = False, name: str | None = None) -> bool:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    runtime.configure(database_url)
-    connection = Redis.from_url(redis_url)
+def run_worker(settings: Settings, *, burst: bool = False, name: str | None = None) -> bool:
+    configure_logging()
+    runtime.configure(settings.database_url)
+    connection = Redis.from_url(settings.redis_url)
     worker = LeadWorker(
         [SUBMISSIONS],
         connection=connection,

@@ -12,8 +12,8 @@ from flask import abort, flash, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from capture.database import db_session
-from crm_core.models import Role, User
 from crm_core.permissions import ALL_ROLES
+from crm_core.users.models import Role, User
 from crm_core.users.sessions import resume_session, start_session
 
 SESSION_KEY = "sid"
@@ -39,6 +39,15 @@ def _load_user() -> User | None:
     return resumed.user
 
 
+def viewer() -> User:
+    """The signed-in user, in views already behind ``login_required`` /
+    ``roles_required`` (for the type checker: never ``None`` there)."""
+    user = current_user()
+    if user is None:
+        abort(401)
+    return user
+
+
 def sign_in(user: User) -> None:
     """Start a fresh server-side session and a fresh cookie (no fixation: the
     old cookie contents, including the CSRF token, are dropped)."""
@@ -54,7 +63,7 @@ def sign_in(user: User) -> None:
 
 
 def login_redirect() -> Response:
-    return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
+    return redirect(url_for("admin.account.login", next=request.full_path.rstrip("?")))
 
 
 def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -88,4 +97,4 @@ def safe_next(target: str | None) -> str:
     """Only same-site paths: never an absolute or scheme-relative URL (open redirect)."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("admin.prospects")
+    return url_for("admin.prospects.index")

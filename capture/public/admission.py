@@ -17,6 +17,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError
 from rq import Queue
 
+from capture import redis_keys
 from worker.queues import SubmissionJobHash
 
 _SCRIPT = """
@@ -91,10 +92,6 @@ class Admission:
         return self.status == LIMITED
 
 
-def stats_key(kind: str, form_key: str | None = None) -> str:
-    return f"lc:stats:{kind}:{form_key}" if form_key else f"lc:stats:{kind}"
-
-
 class _ThreadConnections:
     """One Redis connection per thread, kept for the thread's life, for the
     admission script only.
@@ -163,10 +160,10 @@ class Admitter:
                 self._job_hash.key(job_id),
                 self._queue.key,
                 self._queue.redis_queues_keys,
-                stats_key("submissions", form_key),
-                stats_key("submissions"),
+                redis_keys.stat("submissions", form_key),
+                redis_keys.stat("submissions"),
                 *(
-                    f"lc:rl:{limit.scope}:{subjects[limit.scope]}:{now // limit.window}"
+                    redis_keys.rate_limit(limit.scope, subjects[limit.scope], now // limit.window)
                     for limit in self._limits
                 ),
             ],

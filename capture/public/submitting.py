@@ -20,14 +20,14 @@ from werkzeug.formparser import parse_form_data
 from werkzeug.http import parse_options_header
 from werkzeug.wsgi import get_current_url, get_input_stream
 
-from capture.form_cache import FormCache
 from capture.public.admission import Admitter
 from capture.public.answers import is_json
+from capture.public.form_cache import FormCache
 from capture.public.intake import Submission, SubmissionInvalid, build_submission, parse_urlencoded
 from capture.public.render_token import RenderTokens
 from capture.public.spam import quarantine
-from capture.settings import Settings
 from crm_core.forms.domains import origin_allowed, origin_of
+from crm_core.settings import Settings
 
 UNAVAILABLE = "The form is temporarily unavailable. Please try again in a moment."
 TOO_LARGE = "The submission is too large."

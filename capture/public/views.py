@@ -24,11 +24,11 @@ from flask import (
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from capture.form_cache import FormCache
 from capture.public.answers import cors_headers, error
+from capture.public.form_cache import FormCache
 from capture.public.render_token import RenderTokens
 from capture.public.submitting import UNAVAILABLE, Accepted, Invalid, Submitter
-from crm_core.forms.services import public_definition
+from crm_core.forms.definition import public_definition
 
 bp = Blueprint("public", __name__)
 

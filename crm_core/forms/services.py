@@ -1,23 +1,24 @@
-"""Web-form services: create, update, look up, and describe a form for the
-capture endpoints (the definition cached in Redis and served to browsers)."""
+"""Changing web forms: create, update, draft (the unsaved preview), duplicate,
+switch on and off, delete. Each change marks the form for publishing
+(``crm_core.forms.publishing``), so the live definition follows the commit."""
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core.db import utcnow
-from crm_core.errors import NotFound, ValidationFailed
+from crm_core.errors import ValidationFailed
+from crm_core.forms.models import FormField, WebForm
+from crm_core.forms.publishing import mark_changed, mark_deleted
+from crm_core.forms.queries import form_config, get_form
 from crm_core.forms.schemas import FormConfigSchema
-from crm_core.lists.defaults import default_priority_id, default_source_id, default_status_id
-from crm_core.models import FormField, Priority, Prospect, Source, Status, User, WebForm
-from crm_core.text.rich import plain_text
+from crm_core.lists.models import Priority, Source, Status
+from crm_core.lists.queries import default_priority_id, default_source_id, default_status_id
+from crm_core.users.models import User
 
 _config_schema = FormConfigSchema()
 
@@ -78,16 +79,16 @@ def create_form(session: Session, config: dict[str, Any]) -> WebForm:
     _apply(session, form, data)
     session.add(form)
     session.flush()
+    mark_changed(session, [form.id])
     return form
 
 
 def update_form(session: Session, form_id: int, config: dict[str, Any]) -> WebForm:
-    form = session.get(WebForm, form_id)
-    if form is None:
-        raise NotFound("This form no longer exists.")
+    form = get_form(session, form_id)
     data = _load_config(session, config)
     _apply(session, form, data)
     session.flush()
+    mark_changed(session, [form.id])
     return form
 
 
@@ -98,38 +99,6 @@ def draft_form(session: Session, config: dict[str, Any]) -> WebForm:
     form = WebForm(key=new_form_key(), updated_at=utcnow())
     _apply(session, form, data)
     return form
-
-
-def get_form(session: Session, form_id: int) -> WebForm:
-    form = session.get(WebForm, form_id)
-    if form is None:
-        raise NotFound("This form no longer exists.")
-    return form
-
-
-def form_config(form: WebForm) -> dict[str, Any]:
-    """The editable configuration of a saved form, shaped like ``create_form``'s input."""
-    return {
-        "name": form.name,
-        "active": form.active,
-        "language": form.language,
-        "name_prefix": form.name_prefix,
-        "status_id": form.status_id,
-        "source_id": form.source_id,
-        "priority_id": form.priority_id,
-        "owner_id": form.owner_id,
-        "success_mode": form.success_mode,
-        "duplicate_mode": form.duplicate_mode,
-        "success_message": form.success_message,
-        "redirect_url": form.redirect_url,
-        "allowed_domains": list(form.allowed_domains or []),
-        "button_text": form.button_text,
-        "button_bg": form.button_bg,
-        "button_fg": form.button_fg,
-        "consent_enabled": form.consent_enabled,
-        "consent_text": form.consent_text,
-        "fields": [field.as_dict() for field in form.fields],
-    }
 
 
 def duplicate_form(session: Session, form_id: int) -> WebForm:
@@ -144,6 +113,7 @@ def set_form_active(session: Session, form_id: int, active: bool) -> WebForm:
     form.active = active
     form.updated_at = utcnow()
     session.flush()
+    mark_changed(session, [form.id])
     return form
 
 
@@ -154,66 +124,5 @@ def delete_form(session: Session, form_id: int) -> str:
     key = form.key
     session.delete(form)
     session.flush()
+    mark_deleted(session, key)
     return key
-
-
-@dataclass(frozen=True)
-class FormActivity:
-    prospects: int = 0
-    last_submission_at: datetime | None = None
-
-
-def form_activity(session: Session) -> dict[int, FormActivity]:
-    """Prospects created by each form and when the newest arrived."""
-    rows = session.execute(
-        select(Prospect.form_id, func.count(Prospect.id), func.max(Prospect.created_at))
-        .where(Prospect.form_id.is_not(None))
-        .group_by(Prospect.form_id)
-    )
-    return {form_id: FormActivity(count, last) for form_id, count, last in rows}
-
-
-def get_form_by_key(session: Session, key: str) -> WebForm | None:
-    return session.scalar(select(WebForm).where(WebForm.key == key))
-
-
-def list_forms(session: Session) -> list[WebForm]:
-    return list(session.scalars(select(WebForm).order_by(WebForm.name, WebForm.id)))
-
-
-def form_definition(form: WebForm) -> dict[str, Any]:
-    """Everything the submit path needs, so it never has to ask the database:
-    the public part browsers see plus the server-only presets and domains."""
-    success: dict[str, Any] = (
-        {"mode": "redirect", "url": form.redirect_url}
-        if form.success_mode == "redirect"
-        else {"mode": "message", "message": plain_text(form.success_message)}
-    )
-    return {
-        "key": form.key,
-        "form_id": form.id,
-        "version": form.updated_at.isoformat(),
-        "active": form.active,
-        "name": form.name,
-        "language": form.language,
-        "fields": [field.as_dict() for field in form.fields],
-        "consent": {"text": form.consent_text, "required": True} if form.consent_enabled else None,
-        "button": {"text": form.button_text, "background": form.button_bg, "color": form.button_fg},
-        "success": success,
-        "allowed_domains": list(form.allowed_domains or []),
-        "presets": {
-            "name_prefix": form.name_prefix,
-            "status_id": form.status_id,
-            "source_id": form.source_id,
-            "priority_id": form.priority_id,
-            "owner_id": form.owner_id,
-            "duplicate_mode": form.duplicate_mode,
-        },
-    }
-
-
-PUBLIC_KEYS = ("key", "name", "language", "fields", "consent", "button", "success")
-
-
-def public_definition(definition: dict[str, Any]) -> dict[str, Any]:
-    return {key: definition[key] for key in PUBLIC_KEYS}

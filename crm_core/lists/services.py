@@ -1,150 +1,61 @@
-"""The admin-editable lists (statuses, sources, priorities): add, edit,
-reorder, and delete — refusing to delete a value prospects or forms still use
-unless they are moved to another value in the same transaction."""
+"""Changing the admin-editable lists (statuses, sources, priorities): fill
+them with defaults, add, edit, reorder, and delete — refusing to delete a value
+prospects or forms still use unless they are moved to another value in the same
+transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from crm_core.errors import DomainError, NotFound, ValidationFailed
-from crm_core.models import Priority, Prospect, Source, Status, StatusKind, WebForm
+from crm_core.errors import DomainError, ValidationFailed, ValueInUse
+from crm_core.forms.models import WebForm
+from crm_core.forms.publishing import mark_changed
+from crm_core.lists.kinds import ListKind, ListValue
+from crm_core.lists.models import Priority, Source, Status, StatusKind
+from crm_core.lists.queries import get_value, list_values, usage_of
+from crm_core.lists.schemas import SCHEMAS
+from crm_core.prospects.models import Prospect
 
-Lookup = Status | Source | Priority
-
-_COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use a colour like #1f6feb.")
-
-
-@dataclass(frozen=True)
-class ListKind:
-    slug: str
-    model: type[Status] | type[Source] | type[Priority]
-    singular: str
-    plural: str
-    column: str  # the foreign key on prospects and forms
-    has_color: bool
-    has_kind: bool
-
-
-KINDS: dict[str, ListKind] = {
-    "statuses": ListKind("statuses", Status, "status", "Statuses", "status_id", True, True),
-    "sources": ListKind("sources", Source, "source", "Sources", "source_id", False, False),
-    "priorities": ListKind("priorities", Priority, "priority", "Priorities", "priority_id", True, False),
-}
-
-STATUS_KIND_LABELS: dict[StatusKind, str] = {
-    StatusKind.OPEN: "Open — still being worked",
-    StatusKind.QUALIFIED: "Qualified — ready to convert",
-    StatusKind.CONVERTED: "Converted — became an account",
-    StatusKind.JUNK: "Junk — not a real lead",
-}
+DEFAULT_STATUSES = [
+    ("New", "#2563eb", StatusKind.OPEN, True),
+    ("In progress", "#d97706", StatusKind.OPEN, False),
+    ("Qualified", "#16a34a", StatusKind.QUALIFIED, False),
+    ("Unqualified", "#6b7280", StatusKind.JUNK, False),
+    ("Converted", "#7c3aed", StatusKind.CONVERTED, False),
+]
+DEFAULT_SOURCES = [
+    ("Web form", True),
+    ("Referral", False),
+    ("Marketing campaign", False),
+    ("Phone", False),
+    ("Email", False),
+    ("Event", False),
+    ("Other", False),
+]
+DEFAULT_PRIORITIES = [("Low", "#6b7280", False), ("Medium", "#d97706", True), ("High", "#dc2626", False)]
 
 
-class _ValueSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    name = fields.String(
-        required=True,
-        validate=validate.Length(min=1, max=80, error="Fill this in (at most 80 characters)."),
-        error_messages={"required": "Fill this in (at most 80 characters)."},
-    )
-    position = fields.Integer(
-        load_default=0,
-        validate=validate.Range(min=0, max=10_000, error="Use a number from 0 to 10000."),
-        error_messages={"invalid": "Use a number from 0 to 10000."},
-    )
-    is_default = fields.Boolean(load_default=False)
-
-
-class _ColouredSchema(_ValueSchema):
-    color = fields.String(load_default="#6b7280", validate=_COLOUR)
-
-
-class _StatusSchema(_ColouredSchema):
-    kind = fields.Enum(
-        StatusKind,
-        by_value=True,
-        load_default=StatusKind.OPEN,
-        error_messages={"unknown": "Choose open, qualified, converted or junk."},
-    )
-
-
-_SCHEMAS = {"statuses": _StatusSchema(), "sources": _ValueSchema(), "priorities": _ColouredSchema()}
-
-
-class ValueInUse(DomainError):
-    def __init__(self, kind: ListKind, value: Lookup, usage: Usage):
-        super().__init__(
-            f"“{value.name}” is used by {usage.describe()}. "
-            f"Choose another {kind.singular} to move them to, then delete."
-        )
-        self.usage = usage
-
-
-@dataclass(frozen=True)
-class Usage:
-    prospects: int = 0
-    forms: int = 0
-
-    @property
-    def in_use(self) -> bool:
-        return bool(self.prospects or self.forms)
-
-    def describe(self) -> str:
-        parts = []
-        if self.prospects:
-            parts.append(f"{self.prospects} prospect{'s' if self.prospects != 1 else ''}")
-        if self.forms:
-            parts.append(f"{self.forms} form{'s' if self.forms != 1 else ''}")
-        return " and ".join(parts) or "nothing"
-
-
-def get_kind(slug: str) -> ListKind:
-    try:
-        return KINDS[slug]
-    except KeyError:
-        raise NotFound("There is no such list.") from None
-
-
-def list_values(session: Session, kind: ListKind) -> list[Any]:
-    model = kind.model
-    return list(session.scalars(select(model).order_by(model.position, model.name)))
-
-
-def get_value(session: Session, kind: ListKind, value_id: int) -> Any:
-    value = session.get(kind.model, value_id)
-    if value is None:
-        raise NotFound(f"This {kind.singular} no longer exists.")
-    return value
-
-
-def usage_of(session: Session, kind: ListKind, value_id: int) -> Usage:
-    prospects = session.scalar(
-        select(func.count(Prospect.id)).where(getattr(Prospect, kind.column) == value_id)
-    )
-    forms = session.scalar(select(func.count(WebForm.id)).where(getattr(WebForm, kind.column) == value_id))
-    return Usage(prospects or 0, forms or 0)
-
-
-def usage_by_value(session: Session, kind: ListKind) -> dict[int, Usage]:
-    counts: dict[int, list[int]] = {}
-    for model, slot in ((Prospect, 0), (WebForm, 1)):
-        column = getattr(model, kind.column)
-        for value_id, count in session.execute(
-            select(column, func.count(model.id)).where(column.is_not(None)).group_by(column)
-        ):
-            counts.setdefault(value_id, [0, 0])[slot] = count
-    return {value_id: Usage(*pair) for value_id, pair in counts.items()}
+def ensure_default_lists(session: Session) -> None:
+    """Fill empty lists with defaults; lists an admin already edited are left alone."""
+    if session.scalar(select(Status.id).limit(1)) is None:
+        for pos, (name, color, kind, default) in enumerate(DEFAULT_STATUSES):
+            session.add(Status(name=name, color=color, kind=kind, position=pos, is_default=default))
+    if session.scalar(select(Source.id).limit(1)) is None:
+        for pos, (name, default) in enumerate(DEFAULT_SOURCES):
+            session.add(Source(name=name, position=pos, is_default=default))
+    if session.scalar(select(Priority.id).limit(1)) is None:
+        for pos, (name, color, default) in enumerate(DEFAULT_PRIORITIES):
+            session.add(Priority(name=name, color=color, position=pos, is_default=default))
+    session.flush()
 
 
 def _load(session: Session, kind: ListKind, data: dict[str, Any], value_id: int | None) -> dict[str, Any]:
     try:
-        loaded: dict[str, Any] = _SCHEMAS[kind.slug].load(data)
+        loaded: dict[str, Any] = SCHEMAS[kind.slug].load(data)
     except ValidationError as exc:
         raise ValidationFailed({k: [str(m) for m in v] for k, v in exc.messages.items()}) from exc  # type: ignore[union-attr]
     loaded["name"] = loaded["name"].strip()
@@ -161,7 +72,7 @@ def _load(session: Session, kind: ListKind, data: dict[str, Any], value_id: int 
     return loaded
 
 
-def _make_only_default(session: Session, kind: ListKind, value: Lookup) -> None:
+def _make_only_default(session: Session, kind: ListKind, value: ListValue) -> None:
     model = kind.model
     session.execute(update(model).where(model.id != value.id).values(is_default=False))
     value.is_default = True
@@ -192,7 +103,7 @@ def update_value(session: Session, kind: ListKind, value_id: int, data: dict[str
 def delete_value(session: Session, kind: ListKind, value_id: int, move_to: int | None = None) -> list[int]:
     """Delete a value; prospects and forms using it move to ``move_to`` first.
     Refused (``ValueInUse``) when it is in use and no replacement is given.
-    Returns the ids of the forms that changed, whose cached definitions are stale."""
+    Returns the ids of the forms whose presets moved (they are republished on commit)."""
     value = get_value(session, kind, value_id)
     remaining = [v for v in list_values(session, kind) if v.id != value_id]
     if not remaining:
@@ -206,7 +117,10 @@ def delete_value(session: Session, kind: ListKind, value_id: int, move_to: int |
         if replacement is None:
             raise ValidationFailed({"move_to": ["Choose a value from the list."]})
     elif usage.in_use:
-        raise ValueInUse(kind, value, usage)
+        raise ValueInUse(
+            f"“{value.name}” is used by {usage.describe()}. "
+            f"Choose another {kind.singular} to move them to, then delete."
+        )
     column = kind.column
     changed_forms = list(session.scalars(select(WebForm.id).where(getattr(WebForm, column) == value_id)))
     if replacement is not None:
@@ -220,4 +134,5 @@ def delete_value(session: Session, kind: ListKind, value_id: int, move_to: int |
         _make_only_default(session, kind, replacement or remaining[0])
     session.delete(value)
     session.flush()
+    mark_changed(session, changed_forms)
     return changed_forms

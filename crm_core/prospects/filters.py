@@ -10,16 +10,15 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from marshmallow import Schema, ValidationError, validate
-from marshmallow import fields as mf
+from marshmallow import ValidationError
+
+from crm_core.prospects.schemas import FilterSchema
 
 TEXT_FILTERS = ("name", "company", "email", "phone", "registration_code")
 ID_FILTERS = ("status", "priority", "source", "form")
-SORT_KEYS = ("created", "name", "company", "status", "priority", "owner", "source", "email", "phone")
 DEFAULT_SORT = "-created"
 OWNER_ME = "me"
 OWNER_NONE = "none"
-_MAX_TEXT = 200
 
 
 @dataclass(frozen=True)
@@ -82,30 +81,8 @@ class ProspectFilter:
         return urlencode(self.query_items() + [(k, v) for k, v in extra.items() if v])
 
 
-def _owner_token(value: str) -> None:
-    if value not in (OWNER_ME, OWNER_NONE) and not value.isdigit():
-        raise ValidationError("Choose a user, “me” or “none”.")
-
-
-class _FilterSchema(Schema):
-    q = mf.String(validate=validate.Length(max=_MAX_TEXT))
-    created_from = mf.Date()
-    created_to = mf.Date()
-    owner = mf.List(mf.String(validate=_owner_token))
-    status = mf.List(mf.Integer(strict=False))
-    priority = mf.List(mf.Integer(strict=False))
-    source = mf.List(mf.Integer(strict=False))
-    form = mf.List(mf.Integer(strict=False))
-    name = mf.String(validate=validate.Length(max=_MAX_TEXT))
-    company = mf.String(validate=validate.Length(max=_MAX_TEXT))
-    email = mf.String(validate=validate.Length(max=_MAX_TEXT))
-    phone = mf.String(validate=validate.Length(max=_MAX_TEXT))
-    registration_code = mf.String(validate=validate.Length(max=_MAX_TEXT))
-    sort = mf.String(validate=validate.OneOf([*SORT_KEYS, *(f"-{k}" for k in SORT_KEYS)]))
-
-
 _LIST_FIELDS = ("owner", *ID_FILTERS)
-_schema = _FilterSchema()
+_schema = FilterSchema()
 
 
 def parse_filter(args: Mapping[str, Any]) -> tuple[ProspectFilter, dict[str, list[str]]]:

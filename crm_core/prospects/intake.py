@@ -1,5 +1,6 @@
-"""Turning an accepted submission into exactly one prospect. Listing, editing
-and visibility live in ``prospect_queries`` and ``prospect_edits``."""
+"""Turning an accepted submission (``SubmissionPayload``) into exactly one
+prospect, alone or in the worker's batches. Editing by hand lives in
+``services``, listing in ``queries``, who sees what in ``visibility``."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
-from crm_core.lists.defaults import default_priority_id, default_source_id, default_status_id
-from crm_core.models import Priority, Prospect, ProspectChange, Source, Status, User, WebForm
-from crm_core.prospects.models import ATTRIBUTION_PARAMS, PROSPECT_TEXT_FIELDS
+from crm_core.forms.models import WebForm
+from crm_core.lists.models import Priority, Source, Status
+from crm_core.lists.queries import default_priority_id, default_source_id, default_status_id
+from crm_core.prospects.models import ATTRIBUTION_PARAMS, PROSPECT_TEXT_FIELDS, Prospect, ProspectChange
+from crm_core.prospects.payload import SubmissionPayload
 from crm_core.text.search import search_text
 from crm_core.text.storable import storable
+from crm_core.users.models import User
 
 
 def prospect_name(prefix: str, values: dict[str, Any]) -> str:
@@ -29,7 +33,7 @@ def prospect_name(prefix: str, values: dict[str, Any]) -> str:
     return f"{prefix} {base}"[:250] if prefix else base[:250]
 
 
-def _row_from_submission(payload: dict[str, Any]) -> dict[str, Any]:
+def _row_from_submission(payload: SubmissionPayload) -> dict[str, Any]:
     values: dict[str, Any] = storable(payload["values"])
     meta: dict[str, Any] = storable(payload.get("meta", {}))
     presets: dict[str, Any] = payload.get("presets", {})
@@ -91,7 +95,7 @@ def _resolve_presets(session: Session, row: dict[str, Any]) -> None:
             row[attr] = fallback(session)
 
 
-def _attach_to_existing(session: Session, payload: dict[str, Any]) -> bool:
+def _attach_to_existing(session: Session, payload: SubmissionPayload) -> bool:
     """For a form in "attach" mode: when a prospect with the visitor's email
     exists, record the submission in its history (once per submission id) and
     return ``True``; otherwise ``False`` and the caller creates a prospect."""
@@ -124,7 +128,7 @@ def _attach_to_existing(session: Session, payload: dict[str, Any]) -> bool:
     return True
 
 
-def create_prospect_from_submission(session: Session, payload: dict[str, Any]) -> bool:
+def create_prospect_from_submission(session: Session, payload: SubmissionPayload) -> bool:
     """Insert the prospect for one submission; ``False`` when that submission id
     was already turned into a prospect (a re-run job), so running twice is harmless,
     or when the form attaches repeat visitors to their existing prospect."""
@@ -139,7 +143,7 @@ def create_prospect_from_submission(session: Session, payload: dict[str, Any]) -
         return _insert_ignoring_duplicate(session, row)
 
 
-def create_prospects_from_submissions(session: Session, payloads: list[dict[str, Any]]) -> int:
+def create_prospects_from_submissions(session: Session, payloads: list[SubmissionPayload]) -> int:
     """Insert the prospects of many submissions in one statement (the worker's
     batch path); returns how many were new. Duplicates are skipped as in
     ``create_prospect_from_submission``, and if a stale preset breaks the batch

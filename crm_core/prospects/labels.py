@@ -1,6 +1,8 @@
-"""The small lists a prospects page needs beside its rows: statuses,
-priorities, sources, users and forms by id, loaded once per request so the
-row query stays a single-table index scan."""
+"""How prospects read to people: one label per field (the detail page, the
+edit form, the list's columns and the form builder's field choices all use
+these), and the small lists a prospects page needs beside its rows —
+statuses, priorities, sources, users and forms by id — loaded once per
+request so the row query stays a single-table index scan."""
 
 from __future__ import annotations
 
@@ -10,11 +12,41 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_core.models import Priority, Source, Status, User, WebForm
+from crm_core.forms.models import WebForm
+from crm_core.lists.models import Priority, Source, Status
+from crm_core.users.models import User
+
+FIELD_LABELS: dict[str, str] = {
+    "name": "Name",
+    "status_id": "Status",
+    "priority_id": "Priority",
+    "company": "Company",
+    "trade_register_no": "Trade register no.",
+    "registration_code": "Registration code (tax id)",
+    "address": "Address",
+    "postal_code": "Postal code",
+    "city": "City",
+    "county": "County",
+    "country": "Country",
+    "phone": "Phone",
+    "email": "Email",
+    "description": "Description",
+    "owner_id": "Owner",
+    "source_id": "Source",
+}
+# The list's columns: lookups by their name without "_id", plus two the edit form has not.
+COLUMN_LABELS: dict[str, str] = {
+    **{
+        key: FIELD_LABELS[key if key in FIELD_LABELS else f"{key}_id"]
+        for key in ("name", "company", "status", "priority", "owner", "source", "email", "phone")
+    },
+    "created": "Created",
+    "form": "Form",
+}
 
 
 @dataclass(frozen=True)
-class ProspectLookups:
+class ListSnapshot:
     statuses: dict[int, Status]
     priorities: dict[int, Priority]
     sources: dict[int, Source]
@@ -22,7 +54,7 @@ class ProspectLookups:
     forms: dict[int, str]
 
     @classmethod
-    def load(cls, session: Session) -> ProspectLookups:
+    def load(cls, session: Session) -> ListSnapshot:
         return cls(
             statuses={s.id: s for s in session.scalars(select(Status).order_by(Status.position, Status.id))},
             priorities={

@@ -1,10 +1,6 @@
-"""The one query layer behind the prospects list, its JSON twin and every
-per-prospect page: who may see what, filters, sort, keyset pages and totals.
-
-Visibility is decided here, not in templates: a sales user (see
-``crm_core.permissions``) sees only the prospects they own — in lists, counts, detail pages and bulk
-actions alike — because every read goes through ``visible_clauses``.
-"""
+"""The query layer behind the prospects list and its JSON twin: filters,
+sort, keyset pages, totals, and duplicates of one prospect. What a viewer may
+see at all comes from ``crm_core.prospects.visibility``."""
 
 from __future__ import annotations
 
@@ -19,11 +15,11 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
-from crm_core.errors import NotFound
-from crm_core.models import Prospect, User
-from crm_core.permissions import can_see_all_prospects
 from crm_core.prospects.filters import OWNER_ME, OWNER_NONE, TEXT_FILTERS, ProspectFilter
+from crm_core.prospects.models import Prospect
+from crm_core.prospects.visibility import visible_clauses
 from crm_core.text.search import LIKE_ESCAPE, anywhere_pattern, field_pattern, fold, prefix_range
+from crm_core.users.models import User
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -58,15 +54,6 @@ LIST_COLUMNS = (
     Prospect.phone,
     Prospect.created_at,
 )
-
-
-def is_restricted(viewer: User) -> bool:
-    return not can_see_all_prospects(viewer)
-
-
-def visible_clauses(viewer: User) -> list[ColumnElement[bool]]:
-    """The rows ``viewer`` may see at all."""
-    return [Prospect.owner_id == viewer.id] if is_restricted(viewer) else []
 
 
 def filter_clauses(flt: ProspectFilter, viewer: User) -> list[ColumnElement[bool]]:
@@ -251,29 +238,6 @@ def _estimated_rows(session: Session) -> int | None:
 
 
 # --- single prospects ---------------------------------------------------------------------
-
-
-def get_visible_prospect(session: Session, viewer: User, prospect_id: int) -> Prospect:
-    """The prospect, or ``NotFound`` — also when it exists but is not ``viewer``'s to see."""
-    prospect = session.scalar(select(Prospect).where(Prospect.id == prospect_id, *visible_clauses(viewer)))
-    if prospect is None:
-        raise NotFound("No such prospect.")
-    return prospect
-
-
-def visible_ids(session: Session, viewer: User, ids: Sequence[int]) -> list[int]:
-    if not ids:
-        return []
-    stmt = select(Prospect.id).where(Prospect.id.in_(set(ids)), *visible_clauses(viewer))
-    return list(session.scalars(stmt.order_by(Prospect.id)))
-
-
-def visible_names(session: Session, viewer: User, ids: Sequence[int]) -> list[tuple[int, str]]:
-    """(id, name) of the selected prospects ``viewer`` may see, e.g. to confirm a bulk delete."""
-    if not ids:
-        return []
-    stmt = select(Prospect.id, Prospect.name).where(Prospect.id.in_(set(ids)), *visible_clauses(viewer))
-    return [(row.id, row.name) for row in session.execute(stmt.order_by(Prospect.id))]
 
 
 def find_duplicates(session: Session, viewer: User, prospect: Prospect, limit: int = 10) -> list[Prospect]:

@@ -6,8 +6,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from crm_core.errors import NotFound, ValidationFailed
-from crm_core.models import SavedFilter, User
 from crm_core.prospects.filters import ProspectFilter
+from crm_core.prospects.models import SavedFilter
+from crm_core.users.models import User
 
 MAX_NAME = 100
 MAX_PER_USER = 50

@@ -7,95 +7,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from marshmallow import ValidationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from crm_core.db import utcnow
 from crm_core.errors import ValidationFailed
-from crm_core.forms.validation import compile_validator
-from crm_core.lists.defaults import default_priority_id, default_source_id, default_status_id
-from crm_core.models import Priority, Prospect, ProspectChange, Source, Status, User
-from crm_core.prospects.models import PROSPECT_TEXT_FIELDS
-from crm_core.prospects.queries import get_visible_prospect, visible_clauses, visible_ids
+from crm_core.lists.queries import default_priority_id, default_source_id, default_status_id
+from crm_core.prospects.history import display_value, record_change
+from crm_core.prospects.models import PROSPECT_TEXT_FIELDS, Prospect
+from crm_core.prospects.schemas import EDITABLE_FIELDS, LOOKUP_FIELDS, validate_prospect
+from crm_core.prospects.visibility import get_visible_prospect, visible_clauses, visible_ids
 from crm_core.text.search import search_text
+from crm_core.users.models import User
 
-LOOKUP_FIELDS: dict[str, type[Status] | type[Priority] | type[Source] | type[User]] = {
-    "status_id": Status,
-    "priority_id": Priority,
-    "source_id": Source,
-    "owner_id": User,
-}
-EDITABLE_FIELDS = (*PROSPECT_TEXT_FIELDS, *LOOKUP_FIELDS)
 MAX_BULK = 500
-# A stored name may carry a form's prefix ("[Web] "), hence longer than a visitor's.
-_NAME_MAX = 250
-_FIELD_TYPES = {"email": "email", "phone": "tel", "description": "textarea"}
-
-# The capture validator, fed the prospect's own fields: same trimming,
-# lengths, email and phone rules and messages as a public form.
-_validator = compile_validator(
-    [
-        {
-            "name": name,
-            "type": _FIELD_TYPES.get(name, "text"),
-            "required": name == "name",
-            "max_length": _NAME_MAX if name == "name" else length,
-        }
-        for name, length in PROSPECT_TEXT_FIELDS.items()
-    ],
-    "en",
-)
-
-
-def validate_prospect(
-    session: Session, data: Mapping[str, Any], fields: Sequence[str] = EDITABLE_FIELDS
-) -> dict[str, Any]:
-    """Form data (strings) → clean values for ``fields``, or ``ValidationFailed``."""
-    errors: dict[str, list[str]] = {}
-    text_fields = [name for name in fields if name in PROSPECT_TEXT_FIELDS]
-    values: dict[str, Any] = {}
-    try:
-        loaded = _validator.schema.load(
-            {name: str(data.get(name) or "") for name in text_fields}, partial=True
-        )
-        values.update({name: loaded[name] for name in text_fields})
-    except ValidationError as exc:
-        messages: dict[str, Any] = exc.messages  # type: ignore[assignment]
-        errors.update({name: [str(m) for m in msgs] for name, msgs in messages.items()})
-    for name in fields:
-        model = LOOKUP_FIELDS.get(name)
-        if model is None:
-            continue
-        raw = str(data.get(name) or "").strip()
-        if not raw:
-            values[name] = None
-        elif not raw.isdigit() or session.get(model, int(raw)) is None:
-            errors[name] = ["Choose a value from the list."]
-        else:
-            values[name] = int(raw)
-    if errors:
-        raise ValidationFailed(errors)
-    return values
-
-
-def _display(session: Session, field: str, value: Any) -> str:
-    """A value as people read it in the history."""
-    if value is None:
-        return ""
-    model = LOOKUP_FIELDS.get(field)
-    if model is None:
-        return str(value)
-    row = session.get(model, value)
-    if row is None:
-        return f"#{value}"
-    return row.display_name if isinstance(row, User) else row.name
-
-
-def _record(
-    session: Session, prospect_id: int, editor: User, action: str, changes: dict[str, list[str]]
-) -> None:
-    session.add(ProspectChange(prospect_id=prospect_id, user_id=editor.id, action=action, changes=changes))
 
 
 def create_prospect(session: Session, editor: User, data: Mapping[str, Any]) -> Prospect:
@@ -112,11 +37,11 @@ def create_prospect(session: Session, editor: User, data: Mapping[str, Any]) -> 
     session.add(prospect)
     session.flush()
     changes = {
-        field: ["", _display(session, field, value)]
+        field: ["", display_value(session, field, value)]
         for field, value in values.items()
         if value not in (None, "")
     }
-    _record(session, prospect.id, editor, "created", changes)
+    record_change(session, prospect.id, editor, "created", changes)
     session.flush()
     return prospect
 
@@ -150,13 +75,13 @@ def _apply(session: Session, prospect: Prospect, editor: User, values: Mapping[s
     for field, new in values.items():
         old = getattr(prospect, field)
         if old != new:
-            changes[field] = [_display(session, field, old), _display(session, field, new)]
+            changes[field] = [display_value(session, field, old), display_value(session, field, new)]
             setattr(prospect, field, new)
     if not changes:
         return
     prospect.search_text = search_text({f: getattr(prospect, f) for f in PROSPECT_TEXT_FIELDS})
     prospect.updated_at = utcnow()
-    _record(session, prospect.id, editor, "updated", changes)
+    record_change(session, prospect.id, editor, "updated", changes)
     session.flush()
 
 
@@ -187,7 +112,7 @@ def bulk_update(session: Session, editor: User, ids: Sequence[int], field: str, 
     ).all()
     if not rows:
         return 0
-    new_label = _display(session, field, value)
+    new_label = display_value(session, field, value)
     changed = [row.id for row in rows]
     session.execute(
         update(Prospect)
@@ -197,7 +122,9 @@ def bulk_update(session: Session, editor: User, ids: Sequence[int], field: str, 
     )
     for row in rows:
         old = getattr(row, field)
-        _record(session, row.id, editor, "updated", {field: [_display(session, field, old), new_label]})
+        record_change(
+            session, row.id, editor, "updated", {field: [display_value(session, field, old), new_label]}
+        )
     session.flush()
     return len(changed)
 
@@ -211,12 +138,3 @@ def bulk_delete(session: Session, editor: User, ids: Sequence[int]) -> int:
             .execution_options(synchronize_session=False)
         )
     return len(targets)
-
-
-def history(session: Session, prospect_id: int) -> list[ProspectChange]:
-    stmt = (
-        select(ProspectChange)
-        .where(ProspectChange.prospect_id == prospect_id)
-        .order_by(ProspectChange.created_at.desc(), ProspectChange.id.desc())
-    )
-    return list(session.scalars(stmt))

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 
-# Hash a throwaway value once so a login for an unknown email costs as much as a
-# real check and does not reveal which emails exist by timing.
-_DUMMY_HASH = _hasher.hash("leadcapture-timing-equaliser")
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a throwaway value, so a login for an unknown email costs as much
+    as a real check and does not reveal by timing which emails exist. Made on
+    first use, not at import: importing the domain must cost nothing."""
+    return _hasher.hash("leadcapture-timing-equaliser")
 
 
 def hash_password(password: str) -> str:
@@ -18,7 +24,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

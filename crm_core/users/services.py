@@ -1,28 +1,26 @@
 """User accounts: creation, the sign-in check, and what admins change
-(role, active, password), never leaving the system without an active admin."""
+(role, active, password), never leaving the system without an active admin.
+Every password change — admin page, own page or CLI — goes through
+``set_password``: the policy applies and every session of the user ends."""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
+from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core.errors import DomainError, NotFound, ValidationFailed
-from crm_core.models import Role, User
+from crm_core.lists.services import ensure_default_lists
+from crm_core.users.models import Role, User
 from crm_core.users.passwords import hash_password, needs_rehash, verify_password
+from crm_core.users.queries import count_users, find_user_by_email, get_user
+from crm_core.users.schemas import NewUserSchema, password_errors
 from crm_core.users.sessions import end_all_sessions
 
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 1024
-
-
-def _password_errors(password: str) -> list[str]:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return [f"Use at least {MIN_PASSWORD_LENGTH} characters."]
-    if len(password) > MAX_PASSWORD_LENGTH:
-        return [f"Use at most {MAX_PASSWORD_LENGTH} characters."]
-    return []
+_new_user = NewUserSchema()
 
 
 def generate_password() -> str:
@@ -31,54 +29,31 @@ def generate_password() -> str:
 
 
 def create_user(session: Session, email: str, password: str, role: Role | str, name: str = "") -> User:
-    email = email.strip().lower()
     errors: dict[str, list[str]] = {}
-    if "@" not in email or len(email) > 254 or any(ch.isspace() for ch in email):
-        errors["email"] = ["Enter a valid email address."]
-    elif session.scalar(select(User.id).where(User.email == email)) is not None:
-        errors["email"] = ["A user with this email already exists."]
-    if len(name.strip()) > 200:
-        errors["name"] = ["Use at most 200 characters."]
-    if password_errors := _password_errors(password):
-        errors["password"] = password_errors
     try:
-        role = Role(role)
-    except ValueError:
-        errors["role"] = [f"Choose one of: {', '.join(r.value for r in Role)}."]
-    if errors:
+        data = _new_user.load({"email": email, "password": password, "role": str(role), "name": name})
+    except ValidationError as exc:
+        errors = {k: list(v) for k, v in exc.messages.items()}  # type: ignore[union-attr]
+        data = None
+    if "email" not in errors and find_user_by_email(session, email) is not None:
+        errors["email"] = ["A user with this email already exists."]
+    if errors or data is None:
         raise ValidationFailed(errors)
-    user = User(email=email, name=name.strip(), role=Role(role), password_hash=hash_password(password))
+    user = User(
+        email=data["email"], name=data["name"], role=data["role"], password_hash=hash_password(password)
+    )
     session.add(user)
     session.flush()
     return user
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = find_user_by_email(session, email)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    return user
-
-
-def count_users(session: Session) -> int:
-    return session.scalar(select(func.count(User.id))) or 0
-
-
-def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.active.desc(), User.name, User.email)))
-
-
-def active_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.name, User.email)))
-
-
-def _get(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("This user no longer exists.")
     return user
 
 
@@ -92,7 +67,7 @@ def _is_last_active_admin(session: Session, user: User) -> bool:
 
 
 def change_role(session: Session, user_id: int, role: Role | str) -> User:
-    user = _get(session, user_id)
+    user = get_user(session, user_id)
     try:
         new_role = Role(role)
     except ValueError as exc:
@@ -106,7 +81,7 @@ def change_role(session: Session, user_id: int, role: Role | str) -> User:
 
 def set_active(session: Session, user_id: int, active: bool) -> User:
     """Deactivating ends every session of the user at once."""
-    user = _get(session, user_id)
+    user = get_user(session, user_id)
     if not active and _is_last_active_admin(session, user):
         raise DomainError(f"{user.display_name} is the last active admin; make someone else an admin first.")
     user.active = active
@@ -117,9 +92,9 @@ def set_active(session: Session, user_id: int, active: bool) -> User:
 
 
 def set_password(session: Session, user_id: int, password: str) -> User:
-    """A new password (admin reset); every existing session of the user ends."""
-    user = _get(session, user_id)
-    if errors := _password_errors(password):
+    """A new password (admin reset, CLI); every existing session of the user ends."""
+    user = get_user(session, user_id)
+    if errors := password_errors(password):
         raise ValidationFailed({"password": errors})
     user.password_hash = hash_password(password)
     end_all_sessions(session, user.id)
@@ -127,14 +102,22 @@ def set_password(session: Session, user_id: int, password: str) -> User:
     return user
 
 
+def reset_password_by_email(session: Session, email: str, password: str) -> User:
+    """``leadcapture users reset-password``: the same rules as the admin's reset."""
+    user = find_user_by_email(session, email)
+    if user is None:
+        raise NotFound("No user with this email.")
+    return set_password(session, user.id, password)
+
+
 def change_own_password(session: Session, user_id: int, current: str, new: str, repeat: str) -> User:
     """The password-change page: the current password, then the new one twice.
     Ends every session of the user; the caller starts a fresh one."""
-    user = _get(session, user_id)
+    user = get_user(session, user_id)
     errors: dict[str, list[str]] = {}
     if not verify_password(user.password_hash, current):
         errors["current_password"] = ["This is not your current password."]
-    if new_errors := _password_errors(new):
+    if new_errors := password_errors(new):
         errors["new_password"] = new_errors
     elif new != repeat:
         errors["repeat_password"] = ["The two new passwords are not the same."]
@@ -143,3 +126,19 @@ def change_own_password(session: Session, user_id: int, current: str, new: str, 
     if errors:
         raise ValidationFailed(errors)
     return set_password(session, user_id, new)
+
+
+@dataclass
+class FirstAdmin:
+    email: str
+    password: str
+
+
+def ensure_first_admin(session: Session, email: str = "admin@example.com") -> FirstAdmin | None:
+    """Create an admin when there are no users at all; the password is shown once."""
+    ensure_default_lists(session)
+    if count_users(session):
+        return None
+    password = generate_password()
+    create_user(session, email=email, password=password, role=Role.ADMIN, name="Admin")
+    return FirstAdmin(email, password)

@@ -32,7 +32,7 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(passwords, "_hasher", FAST_HASHER)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", _fast_dummy())
+    monkeypatch.setattr(passwords, "_dummy_hash", _fast_dummy)
 
 
 @cache

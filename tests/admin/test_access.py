@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from capture.app import create_app
-from capture.settings import Settings
 from crm_core.models import Role, Status
 from crm_core.permissions import ALL_ROLES
+from crm_core.settings import Settings
 from tests.admin.conftest import UserFactory
 
 # Public by design besides the ``public.`` blueprint and static files.
-PUBLIC_ENDPOINTS = {"admin.login", "health.healthz"}
+PUBLIC_ENDPOINTS = {"admin.account.login", "health.healthz"}
 
 ADMIN = {Role.ADMIN}
 FORMS = {Role.ADMIN, Role.MARKETING}
@@ -29,29 +29,29 @@ EVERYONE = set(ALL_ROLES)
 # Who may use each endpoint this area owns; endpoints of other areas are
 # checked against the roles their views declare.
 EXPECTED_ROLES: dict[str, set[Role]] = {
-    "admin.change_password": EVERYONE,
-    "admin.forms": FORMS,
-    "admin.form_create": FORMS,
-    "admin.form_edit": FORMS,
-    "admin.form_save": FORMS,
-    "admin.form_active": FORMS,
-    "admin.form_delete_confirm": FORMS,
-    "admin.form_delete": FORMS,
-    "admin.form_draft": FORMS,
-    "admin.form_duplicate": FORMS,
-    "admin.form_preview": FORMS,
-    "admin.settings": ADMIN,
-    "admin.settings_list": ADMIN,
-    "admin.settings_add": ADMIN,
-    "admin.settings_update": ADMIN,
-    "admin.settings_delete_confirm": ADMIN,
-    "admin.settings_delete": ADMIN,
-    "admin.users": ADMIN,
-    "admin.create_user_account": ADMIN,
-    "admin.user_active": ADMIN,
-    "admin.user_password_reset": ADMIN,
-    "admin.user_role": ADMIN,
-    "admin.prospects": EVERYONE,
+    "admin.account.change_password": EVERYONE,
+    "admin.forms.index": FORMS,
+    "admin.forms.create": FORMS,
+    "admin.forms.edit": FORMS,
+    "admin.forms.save": FORMS,
+    "admin.forms.active": FORMS,
+    "admin.forms.delete_confirm": FORMS,
+    "admin.forms.delete": FORMS,
+    "admin.forms.draft": FORMS,
+    "admin.forms.duplicate": FORMS,
+    "admin.forms.preview": FORMS,
+    "admin.settings.index": ADMIN,
+    "admin.settings.list": ADMIN,
+    "admin.settings.add": ADMIN,
+    "admin.settings.update": ADMIN,
+    "admin.settings.delete_confirm": ADMIN,
+    "admin.settings.delete": ADMIN,
+    "admin.users.index": ADMIN,
+    "admin.users.create": ADMIN,
+    "admin.users.active": ADMIN,
+    "admin.users.reset_password": ADMIN,
+    "admin.users.role": ADMIN,
+    "admin.prospects.index": EVERYONE,
 }
 
 
@@ -126,7 +126,7 @@ def test_every_admin_endpoint_declares_who_may_use_it(app: Flask) -> None:
         rule.endpoint
         for rule in ADMIN_RULES
         if rule.endpoint not in PUBLIC_ENDPOINTS
-        and rule.endpoint != "admin.logout"
+        and rule.endpoint != "admin.account.logout"
         and not hasattr(app.view_functions[rule.endpoint], "allowed_roles")
     ]
     assert undeclared == [], "use roles_required / login_required on these views"
@@ -153,7 +153,9 @@ def _offline_view(endpoint: str) -> object:
 
 _OFFLINE.extensions["lc_engine"].dispose()
 
-MATRIX = [rule for rule in ADMIN_RULES if rule.endpoint not in ("admin.login", "admin.logout")]
+MATRIX = [
+    rule for rule in ADMIN_RULES if rule.endpoint not in ("admin.account.login", "admin.account.logout")
+]
 
 
 @pytest.fixture

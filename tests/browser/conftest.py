@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from capture.settings import Settings
 from crm_core.models import Prospect
+from crm_core.settings import Settings
 from tests.chromium import ARTIFACTS, _engine_factory, database_url, launch_chromium  # noqa: F401
 
 

@@ -7,9 +7,10 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from capture.form_cache import publish
+from capture.public.form_cache import publish
 from crm_core.db import transaction
-from crm_core.forms.services import form_definition, update_form
+from crm_core.forms.definition import form_definition
+from crm_core.forms.services import update_form
 from tests.conftest import form_config
 
 pytestmark = pytest.mark.browser

@@ -80,7 +80,7 @@ def as_user(app: Any, staff: dict[str, User]) -> Callable[[str], Any]:
 
 
 @pytest.fixture
-def lookups(session_factory: sessionmaker[Session]) -> dict[str, int]:
+def list_ids(session_factory: sessionmaker[Session]) -> dict[str, int]:
     with session_factory() as session:
         ids: dict[str, int] = {}
         for model in (Status, Source, Priority):
@@ -93,7 +93,7 @@ ProspectFactory = Callable[..., int]
 
 
 @pytest.fixture
-def add_prospect(session_factory: sessionmaker[Session], lookups: dict[str, int]) -> ProspectFactory:
+def add_prospect(session_factory: sessionmaker[Session], list_ids: dict[str, int]) -> ProspectFactory:
     """Insert a prospect directly (as the worker would); returns its id."""
     counter = {"n": 0}
 
@@ -101,9 +101,9 @@ def add_prospect(session_factory: sessionmaker[Session], lookups: dict[str, int]
         counter["n"] += 1
         row: dict[str, Any] = {
             "name": f"Prospect {counter['n']}",
-            "status_id": lookups["New"],
-            "priority_id": lookups["Medium"],
-            "source_id": lookups["Web form"],
+            "status_id": list_ids["New"],
+            "priority_id": list_ids["Medium"],
+            "source_id": list_ids["Web form"],
             "created_at": T0 + timedelta(minutes=counter["n"]),
         }
         row.update(values)

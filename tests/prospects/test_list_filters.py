@@ -18,7 +18,7 @@ def names(client, query: str = "") -> list[str]:
 
 
 @pytest.fixture
-def sample(add_prospect, staff, lookups):
+def sample(add_prospect, staff, list_ids):
     sam, sue = staff["sales"].id, staff["sales2"].id
     add_prospect(
         name="Ștefan Țăran",
@@ -27,8 +27,8 @@ def sample(add_prospect, staff, lookups):
         phone="+40 722 123 456",
         registration_code="RO1234567",
         owner_id=sam,
-        status_id=lookups["Qualified"],
-        priority_id=lookups["High"],
+        status_id=list_ids["Qualified"],
+        priority_id=list_ids["High"],
         created_at=T0,
     )
     add_prospect(
@@ -38,7 +38,7 @@ def sample(add_prospect, staff, lookups):
         phone="+370 612 34567",
         registration_code="304050607",
         owner_id=sue,
-        source_id=lookups["Referral"],
+        source_id=list_ids["Referral"],
         created_at=T0 + timedelta(days=3),
     )
     add_prospect(
@@ -48,7 +48,7 @@ def sample(add_prospect, staff, lookups):
         phone="+33 6 11 22 33 44",
         registration_code="FR55123456789",
         owner_id=None,
-        priority_id=lookups["Low"],
+        priority_id=list_ids["Low"],
         created_at=T0 + timedelta(days=10),
     )
 
@@ -86,8 +86,8 @@ def sample(add_prospect, staff, lookups):
         ("q=a&priority={Medium}&source={Referral}", ["Žydrūnė Kęstutienė"]),
     ],
 )
-def test_filters_and_search(as_user, sample, lookups, query: str, expected: list[str]) -> None:
-    assert names(as_user("admin"), query.format(**lookups)) == sorted(expected)
+def test_filters_and_search(as_user, sample, list_ids, query: str, expected: list[str]) -> None:
+    assert names(as_user("admin"), query.format(**list_ids)) == sorted(expected)
 
 
 def test_owner_filter_by_id_and_me(as_user, sample, staff) -> None:
@@ -113,16 +113,16 @@ def test_bad_filter_values_are_ignored_and_reported(as_user, sample) -> None:
     assert "Ignored “status”" in page
 
 
-def test_filtered_page_links_keep_the_filter_in_the_url(as_user, add_prospect, lookups) -> None:
+def test_filtered_page_links_keep_the_filter_in_the_url(as_user, add_prospect, list_ids) -> None:
     for i in range(12):
-        add_prospect(name=f"High {i}", priority_id=lookups["High"])
-    add_prospect(name="Low one", priority_id=lookups["Low"])
+        add_prospect(name=f"High {i}", priority_id=list_ids["High"])
+    add_prospect(name="Low one", priority_id=list_ids["Low"])
     admin = as_user("admin")
-    page = admin.get(f"/admin/?priority={lookups['High']}&limit=10").get_data(as_text=True)
+    page = admin.get(f"/admin/?priority={list_ids['High']}&limit=10").get_data(as_text=True)
     assert "12 matches" in page
     next_link = page.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
     params = parse_qs(urlsplit(next_link).query)
-    assert params["priority"] == [str(lookups["High"])]
+    assert params["priority"] == [str(list_ids["High"])]
     assert params["limit"] == ["10"]
     second = admin.get(next_link).get_data(as_text=True)
     assert second.count("High ") >= 2 and "Low one" not in second
