@@ -21,6 +21,8 @@ def request_id(incoming: str | None) -> str:
 def init_app(app: Flask) -> None:
     app.before_request(_start)
     app.after_request(_echo)
+    # The thread serves other requests next: none may log under this one's id.
+    app.teardown_request(lambda _exc: set_log_context())
 
 
 def _start() -> None:

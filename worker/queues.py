@@ -1,5 +1,7 @@
-"""Queue names, retry policy and how jobs are enqueued — in one module so the
-web app can enqueue by dotted path without importing any job code."""
+"""Queue names, retry policy, the job hash and how jobs are enqueued — in one
+module so the web app can enqueue by dotted path without importing any job
+code. The worker class and its maintenance timings are in ``worker.workers``;
+the registries the admin reads, in ``worker.registries``."""
 
 from __future__ import annotations
 
@@ -20,10 +22,10 @@ PROCESS_SUBMISSION = "worker.jobs.process_submission"
 # The only callables a Leadcapture worker agrees to run (the queue is a trust boundary).
 KNOWN_JOBS = frozenset({PROCESS_SUBMISSION})
 
-# Backoff long enough to ride out a database outage of many minutes without
-# exhausting retries; each retry also covers a job orphaned by a killed worker.
-# 12 tries spread over more than an hour: a database outage of many minutes
-# exhausts no job, and the first retries come quickly once it is back.
+# 12 tries, 1 s to 30 min apart (over an hour in all): a database outage of many
+# minutes exhausts no job, the first retries come quickly once it is back, and
+# each retry also covers a job orphaned by a killed worker. README "Delivery
+# contract" says the same.
 RETRY_INTERVALS = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 900, 1800]
 JOB_TIMEOUT = 15  # one insert; short so a job orphaned by a killed worker is retried soon
 RESULT_TTL = 3600  # keep finished jobs an hour, so a late duplicate is still seen as one
@@ -63,7 +65,7 @@ class SubmissionJobHash:
     submission (and compressed data that was then thrown away). Every field
     but four is the same for all submissions, so RQ itself computes them once,
     from a prototype job; each submission adds only its data, timestamps and
-    description. ``tests/test_job_hash.py`` holds this equal to RQ's own hash."""
+    description. ``tests/test_admission.py`` holds this equal to RQ's own hash."""
 
     PER_SUBMISSION = ("data", "created_at", "enqueued_at", "description")
     _PROTOTYPE_ID = "00000000-0000-0000-0000-000000000000"
