@@ -2,15 +2,22 @@
 fixtures see one metadata. Services import models from their own aggregate's
 ``models.py``; this module only collects them."""
 
+from crm_core.activities.models import Activity, activity_contacts
+from crm_core.contacts.models import Contact
 from crm_core.db import Base
 from crm_core.forms.models import FormField, WebForm
 from crm_core.lists.models import Priority, Source, Status, StatusKind
+from crm_core.notes.models import Note
 from crm_core.prospects.models import Prospect, ProspectChange, SavedFilter
+from crm_core.tasks.models import Task, TaskTemplate
 from crm_core.users.models import Role, User, UserSession
 
 __all__ = [
+    "Activity",
     "Base",
+    "Contact",
     "FormField",
+    "Note",
     "Priority",
     "Prospect",
     "ProspectChange",
@@ -19,7 +26,10 @@ __all__ = [
     "Source",
     "Status",
     "StatusKind",
+    "Task",
+    "TaskTemplate",
     "User",
     "UserSession",
     "WebForm",
+    "activity_contacts",
 ]

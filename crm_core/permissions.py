@@ -3,7 +3,8 @@ API ask these questions instead of comparing role names themselves.
 
 - admin: everything, including users and settings;
 - marketing: forms and all prospects;
-- sales: only the prospects they own.
+- sales: only the prospects they own (and their contacts, activities, notes),
+  and the tasks assigned to them.
 """
 
 from __future__ import annotations
@@ -40,4 +41,15 @@ def can_manage_forms(user: User | None) -> bool:
 
 
 def can_see_all_prospects(user: User | None) -> bool:
+    return has_role(user, ALL_PROSPECT_VIEWERS)
+
+
+def can_edit_note(user: User | None, author_id: int | None) -> bool:
+    """A note is its author's words: only they (or an admin) change or delete it."""
+    return has_role(user, (Role.ADMIN,)) or (user is not None and user.active and user.id == author_id)
+
+
+def can_see_all_tasks(user: User | None) -> bool:
+    """Admins and marketing may look at anyone's Tasks page; sales see their own
+    tasks and the tasks on prospects they own."""
     return has_role(user, ALL_PROSPECT_VIEWERS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WEAK_SECRETS = frozenset({"", "dev", "secret", "changeme", "change-me", "development"})
 MIN_SECRET_LENGTH = 32
@@ -46,8 +47,15 @@ class Settings:
     # Treat a submission without a signed render token as spam (the snippet and
     # the standalone page always send one).
     require_render_token: bool = True
+    # The instance's time zone: what "today" and "overdue" mean for tasks, and
+    # where weeks and months start in reports. An IANA name.
+    time_zone: str = "UTC"
     # Which entry point these settings are for (see WEB_NEEDS, WORKER_NEEDS).
     needs: tuple[str, ...] = WEB_NEEDS
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
     @property
     def is_production(self) -> bool:
@@ -81,6 +89,7 @@ class Settings:
                 rate_limit_global=env.get("RATE_LIMIT_GLOBAL", "6000/60"),
                 spam_min_seconds=float(env.get("SPAM_MIN_SECONDS", 3.0)),
                 require_render_token=env.get("REQUIRE_RENDER_TOKEN", "1") == "1",
+                time_zone=env.get("TIME_ZONE", "UTC"),
                 needs=needs,
             )
         except ValueError as exc:
@@ -102,6 +111,12 @@ class Settings:
                 raise SettingsError(
                     f"Rate limit per {scope} must look like 20/60 (count/seconds), not {text!r}."
                 )
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(
+                f"TIME_ZONE must be a time zone name such as Europe/Bucharest, not {self.time_zone!r}."
+            ) from exc
         if self.environment not in ("production", "development", "test"):
             raise SettingsError("LEADCAPTURE_ENV must be production, development or test.")
         if (

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from crm_core.db import transaction
 from crm_core.prospects.intake import create_prospects_from_submissions
+from worker import runtime
 from worker.batches import Batch, current_batch
 from worker.queues import RETRY_INTERVALS
 from worker.runtime import session_factory
@@ -25,7 +26,7 @@ def process_submission(payload: dict[str, Any]) -> dict[str, Any]:
     riders = batch.payloads if batch is not None else []
     try:
         with transaction(session_factory()) as session:
-            created = create_prospects_from_submissions(session, [payload, *riders])
+            created = create_prospects_from_submissions(session, [payload, *riders], runtime.zone())
     except Exception as exc:
         if batch is None or not riders or _unreachable(exc):
             raise  # nothing to tell apart, or a database that is down for everyone: retry them all
@@ -60,7 +61,7 @@ def _one_by_one(payload: dict[str, Any], batch: Batch) -> int:
     for rider in batch.riders:
         try:
             with transaction(session_factory()) as session:
-                created += create_prospects_from_submissions(session, [rider.payload])
+                created += create_prospects_from_submissions(session, [rider.payload], runtime.zone())
         except Exception as exc:
             if _unreachable(exc):
                 raise  # the riders already in are found again on the retry
@@ -68,7 +69,7 @@ def _one_by_one(payload: dict[str, Any], batch: Batch) -> int:
             log.error("submission %s refused by the database: %s", rider.job_id, batch.refused[rider.job_id])
     batch.committed = True  # the riders are settled whatever happens to the lead
     with transaction(session_factory()) as session:
-        created += create_prospects_from_submissions(session, [payload])
+        created += create_prospects_from_submissions(session, [payload], runtime.zone())
     return created
 
 

@@ -111,7 +111,7 @@ class LeadWorker(SimpleWorker):
 
 def run_worker(settings: Settings, *, burst: bool = False, name: str | None = None) -> bool:
     configure_logging()
-    runtime.configure(settings.database_url)
+    runtime.configure(settings.database_url, settings.time_zone)
     connection = Redis.from_url(settings.redis_url)
     worker = LeadWorker(
         [SUBMISSIONS],

@@ -8,8 +8,9 @@ import functools
 import json
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Text, bindparam, cast, column, func, insert, select
+from sqlalchemy import Text, bindparam, cast, column, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,7 @@ from crm_core.lists.models import Priority, Source, Status
 from crm_core.lists.queries import default_priority_id, default_source_id, default_status_id
 from crm_core.prospects.models import ATTRIBUTION_PARAMS, PROSPECT_TEXT_FIELDS, Prospect, ProspectChange
 from crm_core.prospects.payload import SubmissionPayload
+from crm_core.prospects.status import UTC_ZONE, Entry, entered_status
 from crm_core.text.search import search_text
 from crm_core.text.storable import storable
 from crm_core.users.models import User
@@ -67,17 +69,17 @@ def _row_from_submission(payload: SubmissionPayload) -> dict[str, Any]:
     return row
 
 
-def _insert_ignoring_duplicate(session: Session, row: dict[str, Any]) -> bool:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt = (
-            postgresql.insert(Prospect).values(row).on_conflict_do_nothing(index_elements=["submission_id"])
-        )
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(Prospect).values(row).on_conflict_do_nothing(index_elements=["submission_id"])
-    else:  # pragma: no cover - only the two supported databases reach here
-        stmt = insert(Prospect).values(row)
-    return bool(session.execute(stmt).rowcount)
+def _insert_ignoring_duplicate(session: Session, row: dict[str, Any]) -> Entry | None:
+    """The new prospect as a status entry, or ``None`` when the submission was already in."""
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = (
+        module.insert(Prospect)
+        .values(row)
+        .on_conflict_do_nothing(index_elements=["submission_id"])
+        .returning(Prospect.id, Prospect.owner_id, Prospect.status_id)
+    )
+    inserted = session.execute(stmt).first()
+    return (inserted.id, inserted.owner_id, inserted.status_id) if inserted else None
 
 
 def _resolve_presets(session: Session, row: dict[str, Any]) -> None:
@@ -128,31 +130,40 @@ def _attach_to_existing(session: Session, payload: SubmissionPayload) -> bool:
     return True
 
 
-def create_prospect_from_submission(session: Session, payload: SubmissionPayload) -> bool:
+def create_prospect_from_submission(
+    session: Session, payload: SubmissionPayload, zone: ZoneInfo = UTC_ZONE
+) -> bool:
     """Insert the prospect for one submission; ``False`` when that submission id
     was already turned into a prospect (a re-run job), so running twice is harmless,
-    or when the form attaches repeat visitors to their existing prospect."""
+    or when the form attaches repeat visitors to their existing prospect. A new
+    prospect enters its status like any other (automatic tasks)."""
     if payload.get("presets", {}).get("duplicate_mode") == "attach" and _attach_to_existing(session, payload):
         return False
     row = _row_from_submission(payload)
     try:
         with session.begin_nested():
-            return _insert_ignoring_duplicate(session, row)
+            entry = _insert_ignoring_duplicate(session, row)
     except IntegrityError:
         _resolve_presets(session, row)
-        return _insert_ignoring_duplicate(session, row)
+        entry = _insert_ignoring_duplicate(session, row)
+    if entry is None:
+        return False
+    entered_status(session, [entry], None, zone)
+    return True
 
 
-def create_prospects_from_submissions(session: Session, payloads: list[SubmissionPayload]) -> int:
+def create_prospects_from_submissions(
+    session: Session, payloads: list[SubmissionPayload], zone: ZoneInfo = UTC_ZONE
+) -> int:
     """Insert the prospects of many submissions in one statement (the worker's
     batch path); returns how many were new. Duplicates are skipped as in
     ``create_prospect_from_submission``, and if a stale preset breaks the batch
     it falls back to one row at a time so every lead still lands."""
     attaching = [p for p in payloads if p.get("presets", {}).get("duplicate_mode") == "attach"]
     if attaching:  # each needs a look-up first; the rest still go in one statement
-        created = sum(create_prospect_from_submission(session, payload) for payload in attaching)
+        created = sum(create_prospect_from_submission(session, payload, zone) for payload in attaching)
         rest = [p for p in payloads if p.get("presets", {}).get("duplicate_mode") != "attach"]
-        return created + (create_prospects_from_submissions(session, rest) if rest else 0)
+        return created + (create_prospects_from_submissions(session, rest, zone) if rest else 0)
     rows = [_row_from_submission(payload) for payload in payloads]
     if session.get_bind().dialect.name == "postgresql":
         stmt, params = _postgresql_batch_insert(tuple(rows[0])), {"rows": json.dumps(rows, default=_iso)}
@@ -160,9 +171,11 @@ def create_prospects_from_submissions(session: Session, payloads: list[Submissio
         stmt, params = _sqlite_batch_insert(), rows  # type: ignore[assignment]
     try:
         with session.begin_nested():
-            return len(session.execute(stmt, params).all())
+            entries: list[Entry] = [tuple(row) for row in session.execute(stmt, params).all()]  # type: ignore[misc]
     except IntegrityError:
-        return sum(create_prospect_from_submission(session, payload) for payload in payloads)
+        return sum(create_prospect_from_submission(session, payload, zone) for payload in payloads)
+    entered_status(session, entries, None, zone)
+    return len(entries)
 
 
 def _iso(value: datetime) -> str:
@@ -170,7 +183,7 @@ def _iso(value: datetime) -> str:
 
 
 @functools.cache
-def _postgresql_batch_insert(columns: tuple[str, ...]) -> ReturningInsert[tuple[int]]:
+def _postgresql_batch_insert(columns: tuple[str, ...]) -> ReturningInsert[tuple[int, int | None, int | None]]:
     """All rows in one JSON parameter, unpacked by ``jsonb_to_recordset``.
 
     A multi-row VALUES list has ~30 parameters per row, so its text changes with
@@ -188,14 +201,14 @@ def _postgresql_batch_insert(columns: tuple[str, ...]) -> ReturningInsert[tuple[
         postgresql.insert(table)  # the Table: an ORM insert would read the one parameter as a row
         .from_select(list(columns), select(*(rowset.c[name] for name in columns)), include_defaults=False)
         .on_conflict_do_nothing(index_elements=["submission_id"])
-        .returning(table.c.id)
+        .returning(table.c.id, table.c.owner_id, table.c.status_id)
     )
 
 
 @functools.cache
-def _sqlite_batch_insert() -> ReturningInsert[tuple[int]]:
+def _sqlite_batch_insert() -> ReturningInsert[tuple[int, int | None, int | None]]:
     return (
         sqlite.insert(Prospect)
         .on_conflict_do_nothing(index_elements=["submission_id"])
-        .returning(Prospect.id)
+        .returning(Prospect.id, Prospect.owner_id, Prospect.status_id)
     )

@@ -3,10 +3,10 @@ who changed what on it, and the named filters people keep for the list."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -63,6 +63,7 @@ class Prospect(Base):
         # PostgreSQL has; on SQLite that index is declared but kept empty
         # (partial on an impossible condition) and the b-tree serves both.
         Index("ix_prospects_search_text", "search_text"),
+        Index("ix_prospects_next_task_due", "next_task_due"),
         Index(
             "ix_prospects_search_text_trgm",
             "search_text",
@@ -108,6 +109,13 @@ class Prospect(Base):
     consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_text: Mapped[str] = mapped_column(Text, default="")
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Kept by the task and activity services in the same transaction as the
+    # change, so the list can filter ("has overdue tasks") and show "next task
+    # due" / "last activity" at a million prospects without a join.
+    open_tasks: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_task_due: Mapped[date | None] = mapped_column(Date)
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,11 +1,14 @@
-"""Changing prospects by hand: add, edit, delete, inline status and bulk
-actions. Every change is checked with the capture rules, limited to what the
-editor may see, and written to the prospect's history."""
+"""Changing prospects by hand: add, edit, delete and bulk actions. Every
+change is checked with the capture rules, limited to what the editor may see,
+and written to the prospect's history; a status that changes goes through
+``crm_core.prospects.status``; a delete takes the prospect's contacts,
+activities, tasks and notes with it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -13,18 +16,24 @@ from sqlalchemy.orm import Session
 from crm_core.db import utcnow
 from crm_core.errors import ValidationFailed
 from crm_core.lists.queries import default_priority_id, default_source_id, default_status_id
+from crm_core.parents import ParentType
 from crm_core.prospects.history import display_value, record_change
 from crm_core.prospects.models import PROSPECT_TEXT_FIELDS, Prospect
 from crm_core.prospects.schemas import EDITABLE_FIELDS, LOOKUP_FIELDS, validate_prospect
+from crm_core.prospects.status import UTC_ZONE, entered_status
 from crm_core.prospects.visibility import get_visible_prospect, visible_clauses, visible_ids
+from crm_core.related import delete_related
 from crm_core.text.search import search_text
 from crm_core.users.models import User
 
 MAX_BULK = 500
 
 
-def create_prospect(session: Session, editor: User, data: Mapping[str, Any]) -> Prospect:
-    """Manual entry. Unset status, source and priority get the defaults."""
+def create_prospect(
+    session: Session, editor: User, data: Mapping[str, Any], *, zone: ZoneInfo = UTC_ZONE
+) -> Prospect:
+    """Manual entry. Unset status, source and priority get the defaults; the
+    prospect enters its status (automatic tasks) like any other."""
     values = validate_prospect(session, data)
     for field, default in (
         ("status_id", default_status_id),
@@ -43,10 +52,13 @@ def create_prospect(session: Session, editor: User, data: Mapping[str, Any]) -> 
     }
     record_change(session, prospect.id, editor, "created", changes)
     session.flush()
+    entered_status(session, [(prospect.id, prospect.owner_id, prospect.status_id)], editor, zone)
     return prospect
 
 
-def update_prospect(session: Session, editor: User, prospect_id: int, data: Mapping[str, Any]) -> Prospect:
+def update_prospect(
+    session: Session, editor: User, prospect_id: int, data: Mapping[str, Any], *, zone: ZoneInfo = UTC_ZONE
+) -> Prospect:
     """Edit the fields posted (the edit form posts them all); history keeps the differences."""
     prospect = get_visible_prospect(session, editor, prospect_id)
     current = _current_values(prospect)
@@ -58,7 +70,10 @@ def update_prospect(session: Session, editor: User, prospect_id: int, data: Mapp
         if name in data and str(data[name] or "").strip() != current[name].strip()
     ]
     values = validate_prospect(session, data, changed)
+    old_status = prospect.status_id
     _apply(session, prospect, editor, values)
+    if prospect.status_id != old_status:
+        entered_status(session, [(prospect.id, prospect.owner_id, prospect.status_id)], editor, zone)
     return prospect
 
 
@@ -85,18 +100,23 @@ def _apply(session: Session, prospect: Prospect, editor: User, values: Mapping[s
     session.flush()
 
 
-def set_status(session: Session, editor: User, prospect_id: int, status_id: int) -> Prospect:
-    """Inline status change from the list."""
-    return update_prospect(session, editor, prospect_id, {"status_id": str(status_id)})
-
-
 def delete_prospect(session: Session, editor: User, prospect_id: int) -> None:
+    """The prospect and everything hanging off it, in one transaction."""
     prospect = get_visible_prospect(session, editor, prospect_id)
+    delete_related(session, ParentType.PROSPECT, [prospect.id])
     session.execute(delete(Prospect).where(Prospect.id == prospect.id))
     session.expunge(prospect)
 
 
-def bulk_update(session: Session, editor: User, ids: Sequence[int], field: str, value: int | None) -> int:
+def bulk_update(
+    session: Session,
+    editor: User,
+    ids: Sequence[int],
+    field: str,
+    value: int | None,
+    *,
+    zone: ZoneInfo = UTC_ZONE,
+) -> int:
     """Set status or owner on the selected prospects ``editor`` may see; returns how many changed."""
     if field not in ("status_id", "owner_id"):
         raise ValueError(field)
@@ -108,7 +128,9 @@ def bulk_update(session: Session, editor: User, ids: Sequence[int], field: str, 
     column = getattr(Prospect, field)
     targets = visible_ids(session, editor, list(ids)[:MAX_BULK])
     rows = session.execute(
-        select(Prospect.id, column).where(Prospect.id.in_(targets), column.is_distinct_from(value))
+        select(Prospect.id, column, Prospect.owner_id).where(
+            Prospect.id.in_(targets), column.is_distinct_from(value)
+        )
     ).all()
     if not rows:
         return 0
@@ -126,12 +148,15 @@ def bulk_update(session: Session, editor: User, ids: Sequence[int], field: str, 
             session, row.id, editor, "updated", {field: [display_value(session, field, old), new_label]}
         )
     session.flush()
+    if field == "status_id" and value is not None:
+        entered_status(session, [(row.id, row.owner_id, value) for row in rows], editor, zone)
     return len(changed)
 
 
 def bulk_delete(session: Session, editor: User, ids: Sequence[int]) -> int:
     targets = visible_ids(session, editor, list(ids)[:MAX_BULK])
     if targets:
+        delete_related(session, ParentType.PROSPECT, targets)
         session.execute(
             delete(Prospect)
             .where(Prospect.id.in_(targets), *visible_clauses(editor))

@@ -17,7 +17,7 @@ def changes(db, prospect_id: int) -> list[tuple[str, str, dict]]:
     return [(row.action, row.user.email if row.user else "", row.changes) for row in rows]
 
 
-def test_inline_status_change(as_user, add_prospect, lookups, db) -> None:
+def test_inline_status_change(as_user, add_prospect, list_ids, db) -> None:
     pid = add_prospect(name="Ana")
     admin = as_user("admin")
     token = csrf_token(admin)
@@ -26,48 +26,48 @@ def test_inline_status_change(as_user, add_prospect, lookups, db) -> None:
         data={
             "csrf_token": token,
             "prospect_id": pid,
-            f"status_{pid}": lookups["Qualified"],
-            f"status_{pid + 1}": lookups["Converted"],  # other rows' selects come along
+            f"status_{pid}": list_ids["Qualified"],
+            f"status_{pid + 1}": list_ids["Converted"],  # other rows' selects come along
             "next": "/admin/?q=ana",
         },
     )
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/?q=ana")
-    assert db.get(Prospect, pid).status_id == lookups["Qualified"]
+    assert db.get(Prospect, pid).status_id == list_ids["Qualified"]
     assert changes(db, pid) == [("updated", "admin@example.com", {"status_id": ["New", "Qualified"]})]
 
 
-def test_post_without_csrf_token_is_refused(as_user, add_prospect, lookups, db) -> None:
+def test_post_without_csrf_token_is_refused(as_user, add_prospect, list_ids, db) -> None:
     pid = add_prospect(name="Ana")
     admin = as_user("admin")
     response = admin.post(
-        "/admin/prospects/status", data={"prospect_id": pid, f"status_{pid}": lookups["Qualified"]}
+        "/admin/prospects/status", data={"prospect_id": pid, f"status_{pid}": list_ids["Qualified"]}
     )
     assert response.status_code == 400
     response = admin.post("/admin/prospects/bulk", data={"action": "delete", "confirm": "yes", "ids": [pid]})
     assert response.status_code == 400
     db.expire_all()
-    assert db.get(Prospect, pid).status_id == lookups["New"]
+    assert db.get(Prospect, pid).status_id == list_ids["New"]
 
 
-def test_inline_status_rejects_unknown_status(as_user, add_prospect, lookups, db) -> None:
+def test_inline_status_rejects_unknown_status(as_user, add_prospect, list_ids, db) -> None:
     pid = add_prospect(name="Ana")
     admin = as_user("admin")
     admin.post(
         "/admin/prospects/status",
         data={"csrf_token": csrf_token(admin), "prospect_id": pid, f"status_{pid}": "99999"},
     )
-    assert db.get(Prospect, pid).status_id == lookups["New"]
+    assert db.get(Prospect, pid).status_id == list_ids["New"]
     assert changes(db, pid) == []
 
 
-def test_bulk_status_and_owner(as_user, add_prospect, staff, lookups, db) -> None:
+def test_bulk_status_and_owner(as_user, add_prospect, staff, list_ids, db) -> None:
     ids = [add_prospect(name=f"Lead {i}") for i in range(3)]
     untouched = add_prospect(name="Not selected")
     admin = as_user("admin")
     token = csrf_token(admin)
     response = admin.post(
         "/admin/prospects/bulk",
-        data={"csrf_token": token, "action": "status", "status_id": lookups["In progress"], "ids": ids},
+        data={"csrf_token": token, "action": "status", "status_id": list_ids["In progress"], "ids": ids},
         follow_redirects=True,
     )
     assert "Status changed on 3 prospect(s)." in response.get_data(as_text=True)
@@ -77,9 +77,9 @@ def test_bulk_status_and_owner(as_user, add_prospect, staff, lookups, db) -> Non
     )
     db.expire_all()
     rows = {p.id: p for p in db.scalars(select(Prospect))}
-    assert [rows[i].status_id for i in ids] == [lookups["In progress"]] * 3
+    assert [rows[i].status_id for i in ids] == [list_ids["In progress"]] * 3
     assert [rows[i].owner_id for i in ids] == [staff["sales"].id, staff["sales"].id, None]
-    assert rows[untouched].status_id == lookups["New"]
+    assert rows[untouched].status_id == list_ids["New"]
     assert changes(db, ids[0]) == [
         ("updated", "admin@example.com", {"status_id": ["New", "In progress"]}),
         ("updated", "admin@example.com", {"owner_id": ["", "Sam Sales"]}),

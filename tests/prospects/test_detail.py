@@ -67,7 +67,7 @@ def test_detail_shows_fields_and_capture_metadata(as_user, add_prospect, make_fo
     assert "Sam Sales" in page and "Captured by the form Pricing form" in page
 
 
-def test_add_by_hand_then_edit_records_history(as_user, lookups, staff, db) -> None:
+def test_add_by_hand_then_edit_records_history(as_user, list_ids, staff, db) -> None:
     client = as_user("sales")
     token = csrf_token(client)
     form_page = client.get("/admin/prospects/new").get_data(as_text=True)
@@ -79,7 +79,7 @@ def test_add_by_hand_then_edit_records_history(as_user, lookups, staff, db) -> N
     prospect = db.scalars(select(Prospect)).one()
     assert (prospect.name, prospect.status_id, prospect.owner_id) == (
         "Ștefan Țăran",
-        lookups["New"],
+        list_ids["New"],
         staff["sales"].id,
     )
     assert prospect.description == "Wants a quote.\nCall after 14:00."
@@ -88,7 +88,7 @@ def test_add_by_hand_then_edit_records_history(as_user, lookups, staff, db) -> N
     edited = {
         **FULL,
         "company": "Țara Nouă SRL",
-        "status_id": lookups["Qualified"],
+        "status_id": list_ids["Qualified"],
         "owner_id": staff["sales"].id,
     }
     response = client.post(f"/admin/prospects/{prospect.id}/edit", data={**edited, "csrf_token": token})
@@ -119,7 +119,7 @@ def test_saving_without_changes_adds_no_history(as_user, add_prospect, db) -> No
     assert db.scalars(select(ProspectChange)).all() == []
 
 
-def test_validation_errors_use_the_capture_rules(as_user, add_prospect, lookups, db) -> None:
+def test_validation_errors_use_the_capture_rules(as_user, add_prospect, list_ids, db) -> None:
     client = as_user("admin")
     token = csrf_token(client)
     bad = {

@@ -15,10 +15,10 @@ from tests.prospects.conftest import T0
 
 
 @pytest.fixture
-def crowd(add_prospect, staff, lookups) -> list[int]:
+def crowd(add_prospect, staff, list_ids) -> list[int]:
     """37 prospects; created_at values repeat in runs of 5 and names repeat too."""
     owners = [staff["sales"].id, staff["sales2"].id, None]
-    statuses = [lookups["New"], lookups["Qualified"], None]
+    statuses = [list_ids["New"], list_ids["Qualified"], None]
     return [
         add_prospect(
             name=f"Name {i % 4}",
@@ -82,9 +82,9 @@ def test_cursor_of_another_sort_or_garbage_restarts_at_the_first_page(session_fa
             assert [r.id for r in page.rows] == [r.id for r in first.rows]
 
 
-def test_pages_over_http_with_filters(as_user, crowd, lookups) -> None:
+def test_pages_over_http_with_filters(as_user, crowd, list_ids) -> None:
     client = as_user("admin")
-    url = f"/admin/prospects.json?status={lookups['New']}&limit=10"
+    url = f"/admin/prospects.json?status={list_ids['New']}&limit=10"
     seen: list[int] = []
     while url:
         body = client.get(url).json

@@ -51,14 +51,14 @@ def test_sales_get_404_for_someone_elses_prospect(as_user, owned, path: str) -> 
     assert as_user("marketing").get(f"/admin/prospects/{owned['sue']}{path}").status_code == 200
 
 
-def test_sales_cannot_change_or_delete_someone_elses_prospect(as_user, owned, lookups, db) -> None:
+def test_sales_cannot_change_or_delete_someone_elses_prospect(as_user, owned, list_ids, db) -> None:
     client = as_user("sales")
     token = csrf_token(client)
     sue = owned["sue"]
     assert (
         client.post(
             "/admin/prospects/status",
-            data={"csrf_token": token, "prospect_id": sue, f"status_{sue}": lookups["Qualified"]},
+            data={"csrf_token": token, "prospect_id": sue, f"status_{sue}": list_ids["Qualified"]},
         ).status_code
         == 404
     )
@@ -69,7 +69,7 @@ def test_sales_cannot_change_or_delete_someone_elses_prospect(as_user, owned, lo
         == 404
     )
     assert client.post(f"/admin/prospects/{sue}/delete", data={"csrf_token": token}).status_code == 404
-    for action, extra in (("status", {"status_id": lookups["Qualified"]}), ("owner", {"owner_id": ""})):
+    for action, extra in (("status", {"status_id": list_ids["Qualified"]}), ("owner", {"owner_id": ""})):
         client.post(
             "/admin/prospects/bulk",
             data={"csrf_token": token, "action": action, "ids": [sue, owned["nobody"]], **extra},
@@ -85,7 +85,7 @@ def test_sales_cannot_change_or_delete_someone_elses_prospect(as_user, owned, lo
     db.expire_all()
     lead = db.get(Prospect, sue)
     assert lead is not None and lead.name == "Sue's lead"
-    assert lead.status_id == lookups["New"] and lead.owner_id is not None
+    assert lead.status_id == list_ids["New"] and lead.owner_id is not None
     assert db.get(Prospect, owned["nobody"]) is not None
     assert db.scalar(select(func.count()).select_from(ProspectChange)) == 0
 

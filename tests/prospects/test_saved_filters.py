@@ -8,22 +8,22 @@ from crm_core.models import SavedFilter
 from tests.prospects.conftest import csrf_token
 
 
-def test_save_reuse_and_delete(as_user, add_prospect, lookups, staff, db) -> None:
-    add_prospect(name="Hot web lead", owner_id=staff["sales"].id, priority_id=lookups["High"])
-    add_prospect(name="Cold lead", owner_id=staff["sales"].id, priority_id=lookups["Low"])
+def test_save_reuse_and_delete(as_user, add_prospect, list_ids, staff, db) -> None:
+    add_prospect(name="Hot web lead", owner_id=staff["sales"].id, priority_id=list_ids["High"])
+    add_prospect(name="Cold lead", owner_id=staff["sales"].id, priority_id=list_ids["Low"])
     sam = as_user("sales")
     token = csrf_token(sam)
-    query = f"priority={lookups['High']}&owner=me&created_from=2026-01-01&bogus=1&status=x"
+    query = f"priority={list_ids['High']}&owner=me&created_from=2026-01-01&bogus=1&status=x"
     response = sam.post(
         "/admin/saved-filters", data={"csrf_token": token, "name": "  My hot  leads ", "query": query}
     )
     assert response.status_code == 302
     saved = db.scalars(select(SavedFilter)).one()
     assert saved.name == "My hot leads"
-    assert saved.query == f"created_from=2026-01-01&owner=me&priority={lookups['High']}"  # normalised
+    assert saved.query == f"created_from=2026-01-01&owner=me&priority={list_ids['High']}"  # normalised
 
     page = sam.get("/admin/").get_data(as_text=True)
-    link = f'href="/admin/?created_from=2026-01-01&amp;owner=me&amp;priority={lookups["High"]}"'
+    link = f'href="/admin/?created_from=2026-01-01&amp;owner=me&amp;priority={list_ids["High"]}"'
     assert link in page and ">My hot leads<" in page
     listed = sam.get(f"/admin/prospects.json?{saved.query}").json["items"]
     assert [item["name"] for item in listed] == ["Hot web lead"]

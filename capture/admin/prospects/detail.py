@@ -7,6 +7,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from capture.admin.auth import login_required, viewer
 from capture.admin.prospects import bp
 from capture.database import db_session
+from capture.instance import zone
 from crm_core.errors import NotFound, ValidationFailed
 from crm_core.prospects.history import history
 from crm_core.prospects.labels import FIELD_LABELS, ListSnapshot
@@ -72,7 +73,7 @@ def prospect_new():  # type: ignore[no-untyped-def]
         return _render_form(None, _form_values(None), {}, 200)
     session = db_session()
     try:
-        prospect = create_prospect(session, viewer(), _posted())
+        prospect = create_prospect(session, viewer(), _posted(), zone=zone())
     except ValidationFailed as exc:
         session.rollback()
         return _render_form(None, _posted(), exc.fields, 400)
@@ -89,7 +90,7 @@ def prospect_edit(prospect_id: int):  # type: ignore[no-untyped-def]
         return _render_form(prospect, _form_values(prospect), {}, 200)
     session = db_session()
     try:
-        update_prospect(session, viewer(), prospect.id, _posted())
+        update_prospect(session, viewer(), prospect.id, _posted(), zone=zone())
     except ValidationFailed as exc:
         session.rollback()
         return _render_form(_visible(prospect_id), _posted(), exc.fields, 400)

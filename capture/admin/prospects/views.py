@@ -20,6 +20,7 @@ from capture.admin.prospects.columns import (
     store_columns,
 )
 from capture.database import db_session
+from capture.instance import zone
 from crm_core.errors import ValidationFailed
 from crm_core.prospects.filters import OWNER_ME, ProspectFilter, parse_filter
 from crm_core.prospects.labels import ListSnapshot
@@ -31,7 +32,8 @@ from crm_core.prospects.queries import (
     list_page,
 )
 from crm_core.prospects.saved_filters import list_saved_filters
-from crm_core.prospects.services import MAX_BULK, bulk_delete, bulk_update, set_status
+from crm_core.prospects.services import MAX_BULK, bulk_delete, bulk_update
+from crm_core.prospects.status import change_status
 from crm_core.prospects.visibility import visible_names
 from crm_core.users.models import User
 
@@ -139,7 +141,9 @@ def prospect_status() -> Response:
     if not raw_id.isdigit():
         abort(400)
     try:
-        set_status(session, viewer(), int(raw_id), int(raw_status) if raw_status.isdigit() else 0)
+        change_status(
+            session, viewer(), int(raw_id), int(raw_status) if raw_status.isdigit() else 0, zone=zone()
+        )
     except ValidationFailed:
         flash("Choose a status from the list.", "error")
         return redirect(safe_next(request.form.get("next")))
@@ -169,7 +173,7 @@ def prospects_bulk() -> Response | str:
         return redirect(back)
     try:
         if action == "status":
-            changed = bulk_update(session, user, ids, "status_id", _optional_id("status_id"))
+            changed = bulk_update(session, user, ids, "status_id", _optional_id("status_id"), zone=zone())
             message = f"Status changed on {changed} prospect(s)."
         elif action == "owner":
             changed = bulk_update(session, user, ids, "owner_id", _optional_id("owner_id"))

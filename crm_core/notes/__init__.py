@@ -1,0 +1,1 @@
+"""Free-text notes on a prospect (later an account or offer)."""

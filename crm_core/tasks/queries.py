@@ -1,0 +1,131 @@
+"""Reading tasks: who may see which, a record's tasks, the Tasks page grouped
+overdue / today / upcoming / no date, and the count in the navigation.
+
+Sales see the tasks assigned to them and the tasks on prospects they own;
+admins and marketing see all (``crm_core.permissions.can_see_all_tasks``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from crm_core.clock import now
+from crm_core.errors import NotFound
+from crm_core.parents import Parent, ParentType
+from crm_core.permissions import can_see_all_tasks
+from crm_core.prospects.models import Prospect
+from crm_core.tasks.models import OPEN_STATUSES, Task
+from crm_core.users.models import User
+
+GROUP_LIMIT = 50
+GROUPS = ("overdue", "today", "upcoming", "no_date")
+GROUP_LABELS = {"overdue": "Overdue", "today": "Today", "upcoming": "Upcoming", "no_date": "No due date"}
+
+
+def visible_task_clauses(viewer: User) -> list[ColumnElement[bool]]:
+    if can_see_all_tasks(viewer):
+        return []
+    own_prospects = select(Prospect.id).where(Prospect.owner_id == viewer.id)
+    return [
+        or_(
+            Task.owner_id == viewer.id,
+            and_(Task.parent_type == ParentType.PROSPECT, Task.parent_id.in_(own_prospects)),
+        )
+    ]
+
+
+def get_visible_task(session: Session, viewer: User, task_id: int) -> Task:
+    task = session.scalar(select(Task).where(Task.id == task_id, *visible_task_clauses(viewer)))
+    if task is None:
+        raise NotFound("This task no longer exists, or it is not yours to see.")
+    return task
+
+
+def tasks_of(session: Session, parent: Parent, *, include_closed: bool = True) -> list[Task]:
+    """A record's tasks: open ones by due date first, then the closed ones, newest first."""
+    stmt = select(Task).where(Task.parent_type == parent.type, Task.parent_id == parent.id)
+    if not include_closed:
+        stmt = stmt.where(Task.status.in_(OPEN_STATUSES))
+    tasks = list(session.scalars(stmt.order_by(Task.created_at.desc(), Task.id.desc())))
+    open_tasks = sorted((t for t in tasks if t.is_open), key=_due_key)
+    return open_tasks + [t for t in tasks if not t.is_open]
+
+
+def _due_key(task: Task) -> tuple[date, time, int]:
+    return (task.due_date or date.max, task.due_time or time.max, task.id)
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    key: str
+    label: str
+    tasks: list[Task]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.tasks)
+
+
+def _scope(owner_ids: list[int] | None, include_done: bool) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if owner_ids is not None:
+        clauses.append(Task.owner_id.in_(owner_ids))
+    if not include_done:
+        clauses.append(Task.status.in_(OPEN_STATUSES))
+    return clauses
+
+
+def tasks_page(
+    session: Session,
+    owner_ids: list[int] | None,
+    zone: ZoneInfo,
+    *,
+    include_done: bool = False,
+    limit: int = GROUP_LIMIT,
+) -> list[TaskGroup]:
+    """The Tasks page for the given owners (``None``: everyone's), in four groups
+    by due date in the instance's zone, each with its total and its first
+    ``limit`` tasks — so a user with 10,000 open tasks costs four short index
+    scans and four counts, not 10,000 rows."""
+    local_now = now().astimezone(zone)
+    today, clock = local_now.date(), local_now.time().replace(tzinfo=None)
+    base = _scope(owner_ids, include_done)
+    late_today = and_(Task.due_date == today, Task.due_time.is_not(None), Task.due_time < clock)
+    conditions: dict[str, ColumnElement[bool]] = {
+        "overdue": or_(Task.due_date < today, late_today),
+        "today": and_(Task.due_date == today, or_(Task.due_time.is_(None), Task.due_time >= clock)),
+        "upcoming": Task.due_date > today,
+        "no_date": Task.due_date.is_(None),
+    }
+    order = {
+        "overdue": (Task.due_date, Task.due_time, Task.id),
+        "today": (Task.due_time, Task.id),
+        "upcoming": (Task.due_date, Task.due_time, Task.id),
+        "no_date": (Task.created_at.desc(), Task.id.desc()),
+    }
+    groups = []
+    for key in GROUPS:
+        where = [*base, conditions[key]]
+        stmt: Select[tuple[Task]] = select(Task).where(*where).order_by(*order[key]).limit(limit)
+        total = session.scalar(select(func.count()).select_from(Task).where(*where)) or 0
+        groups.append(TaskGroup(key, GROUP_LABELS[key], list(session.scalars(stmt)), total))
+    return groups
+
+
+def due_count(session: Session, user: User, zone: ZoneInfo) -> int:
+    """The user's open tasks that are overdue or due today: the number beside
+    "Tasks" in the navigation. One range scan of ``ix_tasks_owner_status_due``."""
+    today = datetime.now(zone).date()
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Task)
+            .where(Task.owner_id == user.id, Task.status.in_(OPEN_STATUSES), Task.due_date <= today)
+        )
+        or 0
+    )
