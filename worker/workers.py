@@ -16,7 +16,16 @@ from crm_core.log_context import configure_logging, log_context
 from crm_core.settings import Settings
 from worker import runtime
 from worker.batches import BATCH_SIZE, Batch, BatchClaimer, current_batch
-from worker.queues import JOB_TIMEOUT, KNOWN_JOBS, PROCESS_SUBMISSION, RESULT_TTL, SUBMISSIONS
+from worker.periodic import schedule_expiry
+from worker.queues import (
+    JOB_TIMEOUT,
+    KNOWN_JOBS,
+    MAINTENANCE,
+    PROCESS_SUBMISSION,
+    RESULT_TTL,
+    SUBMISSIONS,
+    maintenance_queue,
+)
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +122,9 @@ def run_worker(settings: Settings, *, burst: bool = False, name: str | None = No
     configure_logging()
     runtime.configure(settings.database_url, settings.time_zone)
     connection = Redis.from_url(settings.redis_url)
+    schedule_expiry(maintenance_queue(connection), runtime.zone())
     worker = LeadWorker(
-        [SUBMISSIONS],
+        [SUBMISSIONS, MAINTENANCE],
         connection=connection,
         serializer=JSONSerializer,
         name=name,

@@ -91,6 +91,10 @@ def filter_clauses(flt: ProspectFilter, viewer: User) -> list[ColumnElement[bool
         values = getattr(flt, name)
         if values:
             clauses.append(column.in_(values))
+    if not flt.status:
+        # Converted prospects live on as accounts: the list shows them only when
+        # the status filter asks for them (the Lithuanian CRM does the same).
+        clauses.append(Prospect.converted_at.is_(None))
     return clauses
 
 
@@ -219,11 +223,13 @@ class Total:
 
 def count_matching(session: Session, viewer: User, flt: ProspectFilter, cap: int = COUNT_CAP) -> Total:
     clauses = matching_clauses(flt, viewer)
-    if not clauses:
+    if flt.is_empty and not visible_clauses(viewer):
+        # The whole list (converted prospects left out): PostgreSQL's estimate
+        # of the table is the honest answer at this size.
         estimate = _estimated_rows(session)
         if estimate is not None and estimate >= ESTIMATE_ABOVE:
             return Total(estimate, "estimate")
-        return Total(session.scalar(select(func.count()).select_from(Prospect)) or 0, "exact")
+        return Total(session.scalar(select(func.count()).select_from(Prospect).where(*clauses)) or 0, "exact")
     capped = select(literal(1)).select_from(Prospect).where(*clauses).limit(cap + 1).subquery()
     found = session.scalar(select(func.count()).select_from(capped)) or 0
     return Total(cap, "at_least") if found > cap else Total(found, "exact")

@@ -10,17 +10,24 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from crm_core.db import utcnow
-from crm_core.errors import ValidationFailed
+from crm_core.errors import DomainError, ValidationFailed
 from crm_core.lists.queries import default_priority_id, default_source_id, default_status_id
 from crm_core.parents import ParentType
 from crm_core.prospects.history import display_value, record_change
 from crm_core.prospects.models import PROSPECT_TEXT_FIELDS, Prospect
 from crm_core.prospects.schemas import EDITABLE_FIELDS, LOOKUP_FIELDS, validate_prospect
-from crm_core.prospects.status import UTC_ZONE, entered_status
+from crm_core.prospects.status import (
+    CONVERT_FIRST,
+    UTC_ZONE,
+    check_editable,
+    check_status_change,
+    converted_status_ids,
+    entered_status,
+)
 from crm_core.prospects.visibility import get_visible_prospect, visible_clauses, visible_ids
 from crm_core.related import delete_related
 from crm_core.text.search import search_text
@@ -35,6 +42,8 @@ def create_prospect(
     """Manual entry. Unset status, source and priority get the defaults; the
     prospect enters its status (automatic tasks) like any other."""
     values = validate_prospect(session, data)
+    if values["status_id"] in converted_status_ids(session):
+        raise DomainError(CONVERT_FIRST)
     for field, default in (
         ("status_id", default_status_id),
         ("source_id", default_source_id),
@@ -61,6 +70,7 @@ def update_prospect(
 ) -> Prospect:
     """Edit the fields posted (the edit form posts them all); history keeps the differences."""
     prospect = get_visible_prospect(session, editor, prospect_id)
+    check_editable(prospect)
     current = _current_values(prospect)
     # Only what changed is checked: a value captured before a rule existed
     # does not block an unrelated edit.
@@ -70,6 +80,8 @@ def update_prospect(
         if name in data and str(data[name] or "").strip() != current[name].strip()
     ]
     values = validate_prospect(session, data, changed)
+    if "status_id" in values:
+        check_status_change(session, prospect, values["status_id"])
     old_status = prospect.status_id
     _apply(session, prospect, editor, values)
     if prospect.status_id != old_status:
@@ -127,6 +139,7 @@ def bulk_update(
         raise ValidationFailed({field: ["Choose a value from the list."]})
     column = getattr(Prospect, field)
     targets = visible_ids(session, editor, list(ids)[:MAX_BULK])
+    _check_bulk(session, targets, field, value)
     rows = session.execute(
         select(Prospect.id, column, Prospect.owner_id).where(
             Prospect.id.in_(targets), column.is_distinct_from(value)
@@ -151,6 +164,21 @@ def bulk_update(
     if field == "status_id" and value is not None:
         entered_status(session, [(row.id, row.owner_id, value) for row in rows], editor, zone)
     return len(changed)
+
+
+def _check_bulk(session: Session, targets: list[int], field: str, value: int | None) -> None:
+    """Converted prospects are read-only, and none becomes converted without an account."""
+    if not targets:
+        return
+    converted = session.scalar(
+        select(func.count()).where(Prospect.id.in_(targets), Prospect.converted_at.is_not(None))
+    )
+    if converted:
+        raise DomainError(
+            f"{converted} of the selected prospects are converted and read-only; leave them out."
+        )
+    if field == "status_id" and value in converted_status_ids(session):
+        raise DomainError(CONVERT_FIRST)
 
 
 def bulk_delete(session: Session, editor: User, ids: Sequence[int]) -> int:
