@@ -28,7 +28,12 @@ PREVIEW_CSP = (
 _EMBEDDABLE_CSP_NO_INLINE = EMBEDDABLE_CSP.replace(" 'nonce-{nonce}'", "")
 _EMBEDDABLE_ENDPOINTS = {"public.form_page", "public.submit", "public.thanks"}
 _PREVIEW_ENDPOINTS = {"admin.form_preview"}
-_UNRESTRICTED_ENDPOINTS = {"public.embed_js", "public.definition_json", "public.preflight"}
+_UNRESTRICTED_ENDPOINTS = {
+    "public.embed_js",
+    "public.embed_css",
+    "public.definition_json",
+    "public.preflight",
+}
 
 
 _ALWAYS = (
