@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import json
+import re
 import urllib.request
+from importlib import resources
 from urllib.error import HTTPError
 
 import pytest
@@ -128,3 +131,18 @@ def test_embed_js_fits_the_budget_and_is_served_with_an_etag(live_server):
         urllib.request.urlopen(request)
     assert not_modified.value.code == 304
     not_modified.value.close()
+
+
+def test_embed_css_is_served_and_is_what_embed_js_carries(live_server):
+    """One source for the styles: embed.js carries embed.css (inlined by the build),
+    and {base}/embed.css serves it to browsers without constructable stylesheets."""
+    source = (resources.files("embed") / "embed.css").read_text()
+    with urllib.request.urlopen(f"{live_server.url}/embed.css") as response:
+        assert response.read().decode() == source
+        assert response.headers["Content-Type"].startswith("text/css")
+        assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+        assert response.headers["ETag"]
+    # The build's minification: comments out, lines trimmed and joined (dev/build.sh).
+    inlined = "".join(line.strip() for line in re.sub(r"/\*.*?\*/", "", source, flags=re.S).split("\n"))
+    script = (resources.files("embed") / "embed.js").read_text()
+    assert json.dumps(inlined)[1:-1] in script, "embed.js is stale: run sh embed/dev/build.sh"
