@@ -57,7 +57,7 @@
   const ATTR = 'utm_source utm_medium utm_campaign utm_term utm_content gclid fbclid'.split(' ');
   // WCAG 1.3.5 (identify input purpose): autocomplete by field name, else by type
   const AC = { __proto__: null, name: 'name', email: 'email', tel: 'tel', phone: 'tel', company: 'organization' };
-  const done = new WeakSet(), tags = new Map(); // tags: src|key -> the host <div> of that script tag
+  const done = new WeakSet(), tags = new Map(); // tagKey -> the host <div> of that script tag's form
   const http = u => /^https?:\/\//i.test(u);
   const warn = (...a) => w.console && console.warn('LeadCapture:', ...a);
 
@@ -128,11 +128,11 @@
     let consentText = null;
 
     // Consent renders as one more (required) checkbox, posted as _lc_consent=1.
-    D.fields.concat(C && C.nodes ? [{ name: '_lc_consent', type: 'checkbox', required: C.required, html: C.nodes }] : []).forEach((f, i) => {
+    D.fields.concat(C && C.nodes ? [{ name: '_lc_consent', type: 'checkbox', required: C.required, nodes: C.nodes }] : []).forEach((f, i) => {
       const t = f.type, id = 'lc' + i, req = !!f.required;
       if (t === 'hidden') return items.push({ f, e: form.appendChild(h('input', { type: 'hidden', value: f.placeholder || '' })) });
       const er = h('p', { class: 'er', id: id + 'e' }), lab = h('label', { for: id });
-      const a = { id, name: f.name, required: req, 'aria-describedby': er.id, autocomplete: !f.html && (AC[f.name] || AC[t]) };
+      const a = { id, name: f.name, required: req, 'aria-describedby': er.id, autocomplete: !f.nodes && (AC[f.name] || AC[t]) };
       let e;
       if (t === 'select') {
         e = h('select', a, ...(req ? [] : [h('option', { value: '' }, '—')]), ...(f.options || []).map(o => h('option', { value: o }, o)));
@@ -141,8 +141,8 @@
         e = t === 'textarea' ? h('textarea', Object.assign(a, { rows: 4 }))
           : h('input', Object.assign(a, { type: /^(email|tel|checkbox)$/.test(t) ? t : 'text', value: t === 'checkbox' && 1 }));
       }
-      if (f.html) {
-        lab.append(...f.html.map(rich));
+      if (f.nodes) {
+        lab.append(...f.nodes.map(rich));
         consentText = lab.textContent.trim();
       } else lab.append(f.label || f.name);
       if (req) lab.append(h('span', { class: 'rq', 'aria-hidden': 'true' }, ' *'));
