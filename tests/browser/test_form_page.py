@@ -6,6 +6,8 @@ import urllib.request
 
 import pytest
 
+from tests.browser.policies import strict_csp
+
 pytestmark = pytest.mark.browser
 
 THANKS = "Thanks, we'll call you."
@@ -42,26 +44,32 @@ def test_without_javascript_the_plain_form_posts_and_lands_on_the_thank_you_page
     assert (prospect.name, prospect.email) == ("[Web] Ana Popescu ș ț", "ana@example.ro")
 
 
-HOST_LISTENER = """<script>
+# The README's listener, as a file of the host site: its CSP allows no inline script.
+HOST_LISTENER = """
 window.heights = [];
 addEventListener('message', e => {
   if (e.origin !== '%(origin)s' || (e.data || {}).type !== 'leadcapture:height') return;
   heights.push(e.data);
   document.querySelectorAll('iframe').forEach(f => f.contentWindow === e.source && (f.style.height = e.data.height + 'px'));
 });
-</script>"""
+"""
+FRAME_CSS = "iframe { width: 100%; border: 0; height: 50px; }"
 
 
 def test_iframe_variant_reports_its_height_to_the_host(
-    page, live_server, host_form, host_page, prospects, drain
+    page, live_server, host_form, host_page, host_site, prospects, drain
 ):
+    """On a host with a strict CSP: ``frame-src`` our origin is all the iframe needs."""
     form = host_form()
     src = f"{live_server.url}/f/{form['key']}?frame=1"
+    listener = host_site("listener.js", HOST_LISTENER % {"origin": live_server.url})
+    css = host_site("frame.css", FRAME_CSS)
     page.goto(
         host_page(
-            HOST_LISTENER % {"origin": live_server.url}
-            + f'<iframe src="{src}" title="Contact us" style="width:100%;border:0;height:50px"></iframe>',
+            f'<iframe src="{src}" title="Contact us"></iframe>',
+            head=f'<link rel="stylesheet" href="{css}"><script src="{listener}"></script>',
             script=False,
+            csp=strict_csp(live_server.url, f"frame-src {live_server.url}"),
         )
     )
     page.wait_for_function("window.heights.length > 0")
