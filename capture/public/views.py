@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from crm_core.forms.services.definition import public_definition
+from crm_core.forms.definition import public_definition
 from flask import (
     Blueprint,
     Response,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import pytest
-from crm_core.forms.services.definition import form_definition
-from crm_core.forms.services.services import update_form
+from crm_core.forms.definition import form_definition
+from crm_core.forms.services import update_form
 
 from capture.public.form_cache import publish
 from crm_core.db import transaction
