@@ -6,7 +6,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from capture.bootstrap import demo_form_config
+
+from crm_core.forms.demo import demo_form_config
 
 pytestmark = pytest.mark.browser
 

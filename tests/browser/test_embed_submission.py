@@ -6,11 +6,11 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import pytest
-from crm_core.forms.definition import form_definition
-from crm_core.forms.services import update_form
 
 from capture.public.form_cache import publish
 from crm_core.db import transaction
+from crm_core.forms.definition import form_definition
+from crm_core.forms.services import update_form
 from tests.conftest import form_config
 
 pytestmark = pytest.mark.browser
