@@ -103,3 +103,23 @@ def test_the_plain_page_loads_no_frame_script(live_server, make_form):
     assert "frame.js" not in plain and "frame=1" not in plain
     assert "frame.js" in framed and f'action="/f/{form["key"]}?frame=1"' in framed
     assert "frame-ancestors *" in csp and "script-src 'self'" in csp
+
+
+def test_the_plain_pages_honeypot_stays_hidden_without_its_stylesheet(browser, live_server, make_form, drain):
+    """A visitor whose browser did not load public.css (blocked, slow, reader
+    mode) must never see, reach or fill the honeypot: that would quarantine a
+    real lead as spam."""
+    form = make_form()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.route("**/*.css", lambda route: route.abort())
+        page.goto(f"{live_server.url}/f/{form['key']}")
+        trap = page.locator("input[name=_lc_hp]")
+        assert trap.count() == 1 and not trap.is_visible()
+        assert page.get_by_label("Website").count() == 0
+        for _ in range(8):  # Tab through the whole form: the trap never takes focus
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement && document.activeElement.name") != "_lc_hp"
+    finally:
+        context.close()
