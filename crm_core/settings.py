@@ -54,6 +54,12 @@ class Settings:
     time_zone: str = "UTC"
     # The currency new offers and products start in (ISO 4217).
     default_currency: str = "EUR"
+    # The seller on printed offers: company name, registration (tax id, trade
+    # register no.), address, and how to reach it. Empty lines are left out.
+    company_name: str = ""
+    company_registration: str = ""
+    company_address: str = ""
+    company_contact: str = ""
     # Which entry point these settings are for (see WEB_NEEDS, WORKER_NEEDS).
     needs: tuple[str, ...] = WEB_NEEDS
 
@@ -95,6 +101,10 @@ class Settings:
                 require_render_token=env.get("REQUIRE_RENDER_TOKEN", "1") == "1",
                 time_zone=env.get("TIME_ZONE", "UTC"),
                 default_currency=env.get("DEFAULT_CURRENCY", "EUR").upper(),
+                company_name=env.get("COMPANY_NAME", "").strip(),
+                company_registration=env.get("COMPANY_REGISTRATION", "").strip(),
+                company_address=env.get("COMPANY_ADDRESS", "").strip(),
+                company_contact=env.get("COMPANY_CONTACT", "").strip(),
                 needs=needs,
             )
         except ValueError as exc:

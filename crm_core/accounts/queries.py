@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from crm_core.accounts.models import Account, AccountType
 from crm_core.accounts.schemas import AccountFilterSchema
 from crm_core.accounts.visibility import account_clauses
-from crm_core.list_filters import owner_ids
+from crm_core.list_filters import is_unfiltered, owner_ids, to_query
 from crm_core.paging import Page, keyset_page
 from crm_core.prospects.models import Prospect
 from crm_core.prospects.visibility import visible_clauses
@@ -34,6 +34,13 @@ class AccountFilter:
     county: str = ""
     sort: str = "-created"
     errors: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def is_empty(self) -> bool:
+        return is_unfiltered(self)
+
+    def to_query(self, **extra: str) -> str:
+        return to_query(self, **extra)
 
 
 def parse_account_filter(args: Mapping[str, Any]) -> AccountFilter:

@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from crm_core.list_filters import owner_ids
+from crm_core.list_filters import is_unfiltered, owner_ids, to_query
 from crm_core.offers.models import Offer
 from crm_core.offers.schemas import OfferFilterSchema
 from crm_core.offers.visibility import offer_clauses
@@ -34,6 +34,13 @@ class OfferFilter:
     account: int | None = None
     sort: str = "-created"
     errors: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def is_empty(self) -> bool:
+        return is_unfiltered(self)
+
+    def to_query(self, **extra: str) -> str:
+        return to_query(self, **extra)
 
 
 def parse_offer_filter(args: Mapping[str, Any]) -> OfferFilter:

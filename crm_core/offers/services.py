@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.accounts.visibility import get_visible_account
 from crm_core.contacts.models import Contact
-from crm_core.errors import ValidationFailed
+from crm_core.errors import NotFound, ValidationFailed
 from crm_core.lists.models import OfferStatus, OfferStatusKind, Priority
 from crm_core.offers.models import Offer, OfferLine
 from crm_core.offers.money import line_total, round_money
@@ -107,7 +107,9 @@ def update_offer(session: Session, editor: User, offer_id: int, data: Mapping[st
     return offer
 
 
-def _line(session: Session, data: Mapping[str, Any]) -> OfferLine:
+def _line(session: Session, data: Mapping[str, Any], currency: str) -> OfferLine:
+    """One line; a product's price is copied only when it is in the offer's
+    currency (a EUR price is not a RON price)."""
     try:
         values: dict[str, Any] = _line_schema.load(dict(data))
     except ValidationError as exc:
@@ -118,6 +120,14 @@ def _line(session: Session, data: Mapping[str, Any]) -> OfferLine:
         if product is None:
             raise ValidationFailed({"product_id": ["Choose a product from the catalogue."]})
     price = values["unit_price"]
+    if product is not None and price is None and product.currency != currency:
+        raise ValidationFailed(
+            {
+                "unit_price": [
+                    f"“{product.name}” is priced in {product.currency}; enter its price in {currency}."
+                ]
+            }
+        )
     return OfferLine(
         product_id=product.id if product else None,
         name=values["name"] or (product.name if product else ""),
@@ -132,7 +142,7 @@ def add_line(session: Session, editor: User, offer_id: int, data: Mapping[str, A
     offer = get_visible_offer(session, editor, offer_id)
     if len(offer.lines) >= MAX_LINES:
         raise ValidationFailed({"name": [f"An offer has at most {MAX_LINES} lines."]})
-    line = _line(session, data)
+    line = _line(session, data, offer.currency)
     line.position = (max((item.position for item in offer.lines), default=-1)) + 1
     offer.lines.append(line)
     recompute_total(offer)
@@ -149,7 +159,7 @@ def set_lines(session: Session, editor: User, offer_id: int, rows: Sequence[Mapp
     lines, errors = [], {}
     for index, row in enumerate(rows):
         try:
-            line = _line(session, row)
+            line = _line(session, row, offer.currency)
         except ValidationFailed as exc:
             errors.update({f"lines.{index}.{name}": messages for name, messages in exc.fields.items()})
             continue
@@ -161,6 +171,31 @@ def set_lines(session: Session, editor: User, offer_id: int, rows: Sequence[Mapp
     recompute_total(offer)
     session.flush()
     return offer
+
+
+LINE_FIELDS = ("name", "unit", "quantity", "unit_price", "discount_pct")
+
+
+def update_line(
+    session: Session, editor: User, offer_id: int, line_id: int, data: Mapping[str, Any]
+) -> OfferLine:
+    """Change one line's name, unit, quantity, price or discount (a field left
+    out keeps its value); the line keeps its link to the catalogue."""
+    offer = get_visible_offer(session, editor, offer_id)
+    line = next((item for item in offer.lines if item.id == line_id), None)
+    if line is None:
+        raise NotFound("This line is no longer on the offer.")
+    current = {name: str(getattr(line, name)) for name in LINE_FIELDS}
+    fresh = _line(
+        session,
+        {**current, **{k: data[k] for k in LINE_FIELDS if k in data}, "product_id": ""},
+        offer.currency,
+    )
+    for name in LINE_FIELDS:
+        setattr(line, name, getattr(fresh, name))
+    recompute_total(offer)
+    session.flush()
+    return line
 
 
 def remove_line(session: Session, editor: User, offer_id: int, line_id: int) -> Offer:

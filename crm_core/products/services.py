@@ -54,3 +54,11 @@ def delete_product(session: Session, product_id: int) -> Product:
     session.delete(product)  # lines keep their copy; their product link becomes empty
     session.flush()
     return product
+
+
+def set_product_active(session: Session, product_id: int, active: bool) -> Product:
+    """An inactive product is no longer offered for new lines; offers that have it keep their lines."""
+    product = get_product(session, product_id)
+    product.active = active
+    session.flush()
+    return product
