@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from capture.app import create_app
-from crm_core.models import Role, Status
+from crm_core.accounts.services import create_account
+from crm_core.models import Prospect, Role, Status, User
+from crm_core.offers.services import add_line, create_offer
 from crm_core.permissions import ALL_ROLES
+from crm_core.products.services import create_product
 from crm_core.settings import Settings
 from tests.admin.conftest import UserFactory
 
@@ -52,6 +55,19 @@ EXPECTED_ROLES: dict[str, set[Role]] = {
     "admin.users.reset_password": ADMIN,
     "admin.users.role": ADMIN,
     "admin.prospects.index": EVERYONE,
+    "admin.prospects.convert": EVERYONE,
+    "admin.prospects.allocate": EVERYONE,
+    "admin.prospects.reopen": ADMIN,
+    "admin.accounts.index": EVERYONE,
+    "admin.accounts.delete": EVERYONE,
+    "admin.offers.index": EVERYONE,
+    "admin.offers.add_line": EVERYONE,
+    "admin.offers.print": EVERYONE,
+    "admin.products.index": ADMIN,
+    "admin.products.new": ADMIN,
+    "admin.products.edit": ADMIN,
+    "admin.products.active": ADMIN,
+    "admin.products.delete": ADMIN,
 }
 
 
@@ -165,10 +181,23 @@ def existing_ids(
     """Real rows for the URL's ids, so allowed roles reach the real page."""
     status_id = db.scalar(select(Status.id).order_by(Status.position).limit(1))
     assert status_id is not None
+    owner = db.get(User, make_user(Role.ADMIN).id)
+    account = create_account(db, owner, {"name": "Matrix SRL"})
+    offer = create_offer(db, owner, account.id, {"name": "Matrix offer", "currency": "EUR"})
+    line = add_line(db, owner, offer.id, {"name": "Matrix line", "unit_price": "10"})
+    product = create_product(db, {"code": "MX", "name": "Matrix", "price": "1", "currency": "EUR"})
+    prospect = Prospect(name="Matrix lead", status_id=status_id)
+    db.add(prospect)
+    db.commit()
     return {
         "form_id": make_form()["form_id"],
         "user_id": make_user(Role.SALES).id,
         "value_id": status_id,
+        "account_id": account.id,
+        "offer_id": offer.id,
+        "line_id": line.id,
+        "product_id": product.id,
+        "prospect_id": prospect.id,
     }
 
 

@@ -1,4 +1,4 @@
-"""Settings: statuses, sources and priorities. A value in use is never
+"""Settings: statuses, sources, priorities and offer statuses. A value in use is never
 deleted out from under prospects or forms; it can be moved, then deleted."""
 
 from __future__ import annotations
@@ -14,8 +14,12 @@ from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from crm_core.accounts.services import create_account
 from crm_core.db import transaction
-from crm_core.models import Priority, Prospect, Source, Status, StatusKind, WebForm
+from crm_core.lists.models import OfferStatus, OfferStatusKind
+from crm_core.models import Priority, Prospect, Source, Status, StatusKind, User, WebForm
+from crm_core.offers.models import Offer
+from crm_core.offers.services import create_offer
 from tests.admin.test_form_builder import words
 
 
@@ -173,3 +177,46 @@ def test_lists_show_usage(admin: FlaskClient, session_factory: sessionmaker[Sess
 
 def test_unknown_list_is_404(admin: FlaskClient) -> None:
     assert admin.get("/admin/settings/colours").status_code == 404
+
+
+def test_offer_statuses_are_the_fourth_list(
+    admin: FlaskClient, session_factory: sessionmaker[Session]
+) -> None:
+    page = words(admin.get("/admin/settings/offer-statuses"))
+    assert "Offer statuses" in page
+    for name in ("Draft", "Sent", "Accepted", "Rejected", "Expired"):
+        assert name in page
+    assert "Sent — waiting for the customer" in page
+    tabs = admin.get("/admin/settings/statuses").get_data(as_text=True)
+    assert 'href="/admin/settings/offer-statuses"' in tabs
+
+    response = admin.post(
+        "/admin/settings/offer-statuses",
+        data={"name": "Negotiating", "color": "#0ea5e9", "kind": "sent", "position": "2"},
+    )
+    assert response.status_code == 302
+    with session_factory() as session:
+        added = session.scalar(select(OfferStatus).where(OfferStatus.name == "Negotiating"))
+        assert added.kind == OfferStatusKind.SENT
+        sent = session.scalar(select(OfferStatus.id).where(OfferStatus.name == "Sent"))
+        draft = session.scalar(select(OfferStatus.id).where(OfferStatus.name == "Draft"))
+    refused = admin.post("/admin/settings/offer-statuses", data={"name": "Odd", "kind": "won"})
+    assert refused.status_code == 400 and "Choose draft, sent, accepted, rejected or expired." in words(
+        refused
+    )
+
+    with transaction(session_factory) as session:
+        user = session.scalars(select(User)).first()
+        account = create_account(session, user, {"name": "A"})
+        for _ in range(2):
+            offer = create_offer(session, user, account.id, {"name": "O", "currency": "EUR"})
+            offer.status_id = sent
+    confirm = words(admin.get(f"/admin/settings/offer-statuses/{sent}/delete"))
+    assert "“Sent” is used by 2 offers." in confirm and "Move and delete" in confirm
+    response = admin.post(f"/admin/settings/offer-statuses/{sent}/delete", data={"move_to": str(draft)})
+    assert response.status_code == 302
+    assert "Its offers now use “Draft”." in words(admin.get(response.headers["Location"]))
+    with session_factory() as session:
+        assert set(session.scalars(select(Offer.status_id))) == {draft}
+    unused = session_factory().scalar(select(OfferStatus.id).where(OfferStatus.name == "Rejected"))
+    assert "No offer uses it." in words(admin.get(f"/admin/settings/offer-statuses/{unused}/delete"))

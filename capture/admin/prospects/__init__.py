@@ -5,6 +5,6 @@ from flask import Blueprint
 
 bp = Blueprint("prospects", __name__)
 
-from capture.admin.prospects import detail, saved_filters, views  # noqa: E402, F401 (register the routes on bp)
+from capture.admin.prospects import conversion, detail, saved_filters, views  # noqa: E402, F401 (register the routes on bp)
 
 __all__ = ["bp"]

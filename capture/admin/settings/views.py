@@ -1,5 +1,5 @@
-"""Settings (admins only): the statuses, sources and priorities lists that
-forms and prospects use."""
+"""Settings (admins only): the statuses, sources, priorities and offer
+statuses lists that forms, prospects and offers use."""
 
 from __future__ import annotations
 
@@ -29,6 +29,12 @@ def _posted_value() -> dict[str, Any]:
         if optional in form:
             data[optional] = form[optional]
     return data
+
+
+def _nouns(kind: ListKind, joiner: str, plural: bool = True) -> str:
+    """What uses a list's values, in words: "prospects and forms", "offer"."""
+    nouns = [f"{ref.noun}s" if plural else ref.noun for ref in kind.used_by]
+    return nouns[0] if len(nouns) == 1 else ", ".join(nouns[:-1]) + f" {joiner} " + nouns[-1]
 
 
 def _list_page(
@@ -105,6 +111,7 @@ def _delete_page(list_kind: ListKind, value_id: int, status: int = 200, error: s
         kinds=KINDS,
         value=value,
         usage=usage_of(db, list_kind, value_id),
+        users_of=_nouns(list_kind, "or", plural=False),
         others=others,
         error=error,
     )
@@ -134,6 +141,10 @@ def settings_delete(kind: str, value_id: int) -> Response | tuple[str, int]:
         db.rollback()
         return _delete_page(list_kind, value_id, 409, str(exc))
     db.commit()
-    moved = f" Its prospects and forms now use “{get_value(db, list_kind, move_to).name}”." if move_to else ""
+    moved = (
+        f" Its {_nouns(list_kind, 'and')} now use “{get_value(db, list_kind, move_to).name}”."
+        if move_to
+        else ""
+    )
     flash(f"Deleted {list_kind.singular} “{name}”.{moved}", "success")
     return redirect(url_for("admin.settings.list", kind=kind))
