@@ -58,6 +58,13 @@ def test_prospects_list_benchmark_runs(tmp_path: Path) -> None:
     assert "| deep page |" in out, out
 
 
+def test_accounts_offers_benchmark_runs() -> None:
+    out = _run("accounts_offers.py", "--quick", BENCH_POSTGRES_URL=postgres_url())
+    assert "seeded 2,000 prospects, 2,000 accounts, 5,000 offers" in out, out
+    assert re.search(r"\| offers, sales, status sent +\| [\d.]+ ms", out), out
+    assert "Index Scan" in out, "the plans are printed"
+
+
 def test_intake_benchmark_runs() -> None:
     _need_wrk()
     out = _run("intake.py", "--quick")

@@ -9,8 +9,9 @@ from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload
 
+from crm_core.accounts.models import Account
 from crm_core.list_filters import is_unfiltered, owner_ids, to_query
 from crm_core.offers.models import Offer
 from crm_core.offers.schemas import OfferFilterSchema
@@ -126,7 +127,18 @@ def list_offers(
     limit: int = 50,
 ) -> Page:
     column, attribute = _SORT[flt.sort.lstrip("-")]
-    stmt: Select[Any] = select(Offer).where(*_clauses(flt, viewer))
+    # A list row shows the account's name, the status and the owner: the lines,
+    # contact, priority and the account's owner are loaded only if asked for.
+    stmt: Select[Any] = (
+        select(Offer)
+        .where(*_clauses(flt, viewer))
+        .options(
+            lazyload(Offer.lines),
+            lazyload(Offer.contact),
+            lazyload(Offer.priority),
+            joinedload(Offer.account).lazyload(Account.owner),
+        )
+    )
 
     def key_of(row: Any) -> tuple[Any, int]:
         value = getattr(row[0], attribute)

@@ -61,13 +61,15 @@ def offers_index() -> str:
         before=request.args.get("before"),
         limit=page_size(),
     )
-    account = db_session().get(Account, flt.account) if flt.account else None
+    session = db_session()
     return render_template(
         "admin/offers/list.html",
         flt=flt,
         page=page,
-        account=account,
-        **offer_lists(),
+        account=session.get(Account, flt.account) if flt.account else None,
+        statuses=list(session.scalars(select(OfferStatus).order_by(OfferStatus.position, OfferStatus.id))),
+        users=active_users(session),
+        currencies=COMMON_CURRENCIES,
         **list_links("admin.offers.index", flt),
     )
 
