@@ -27,3 +27,40 @@ def test_migrations_match_the_models_and_downgrade_cleanly(fresh_database_url: s
     downgrade(fresh_database_url, "base")
     upgrade(fresh_database_url)
     assert schema_diff(fresh_database_url) == []
+
+
+def test_saved_filters_made_before_0007_stay_the_prospects_lists(fresh_database_url: str) -> None:
+    from sqlalchemy import text
+
+    upgrade(fresh_database_url, "0006")
+    engine = make_engine(fresh_database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (email, name, password_hash, role, active, created_at) "
+                    "VALUES ('a@example.com', 'A', 'x', 'admin', true, CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO saved_filters (user_id, name, query, created_at) "
+                    "SELECT id, 'Mine', 'owner=me', CURRENT_TIMESTAMP FROM users"
+                )
+            )
+        upgrade(fresh_database_url)
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT list_name, name FROM saved_filters")).all() == [
+                ("prospects", "Mine")
+            ]
+            conn.execute(
+                text(
+                    "INSERT INTO saved_filters (user_id, list_name, name, query, created_at) "
+                    "SELECT id, 'accounts', 'Mine', 'type=person', CURRENT_TIMESTAMP FROM users"
+                )
+            )
+        downgrade(fresh_database_url, "0006")
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT name, query FROM saved_filters")).all() == [("Mine", "owner=me")]
+    finally:
+        engine.dispose()

@@ -154,10 +154,12 @@ class ProspectChange(Base):
 
 class SavedFilter(Base):
     __tablename__ = "saved_filters"
-    __table_args__ = (UniqueConstraint("user_id", "name"),)
+    __table_args__ = (UniqueConstraint("user_id", "list_name", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Which list it filters: "prospects", "accounts" or "offers".
+    list_name: Mapped[str] = mapped_column(String(20), default="prospects", server_default="prospects")
     name: Mapped[str] = mapped_column(String(100))
     # The normalised query string (``status=2&owner=me``), never a raw request.
     query: Mapped[str] = mapped_column(String(2000), default="")

@@ -204,3 +204,51 @@ def test_sales_add_accounts_for_themselves(as_user, db, staff) -> None:
     response = post(client, "/admin/accounts/new", {"name": "Mine", "type": "person", "owner_id": ""})
     assert response.status_code == 302
     assert db.scalars(select(Account)).one().owner_id == staff["sales"].id
+
+
+def test_saved_filters_belong_to_their_list(as_user, db, staff) -> None:
+    from crm_core.prospects.models import SavedFilter
+
+    sales = as_user("sales")
+    page = text(sales.get("/admin/accounts?type=person&country=Lietuva"))
+    assert 'name="query" value="type=person&amp;country=Lietuva"' in page
+    response = post(
+        sales,
+        "/admin/accounts/saved-filters",
+        {"name": "Persons in Lithuania", "query": "type=person&country=Lietuva&sort=bogus&after=xyz"},
+        token_from="/admin/accounts",
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/admin/accounts?type=person&country=Lietuva")
+    post(
+        sales, "/admin/offers/saved-filters", {"name": "Sure", "query": "probability_min=80"}, "/admin/offers"
+    )
+    post(
+        sales,
+        "/admin/offers/saved-filters",
+        {"name": "Persons in Lithuania", "query": "currency=EUR"},
+        "/admin/offers",
+    )
+    rows = {(f.list_name, f.name, f.query) for f in db.scalars(select(SavedFilter))}
+    assert rows == {
+        ("accounts", "Persons in Lithuania", "type=person&country=Lietuva"),
+        ("offers", "Sure", "probability_min=80"),
+        ("offers", "Persons in Lithuania", "currency=EUR"),
+    }
+    accounts_page = text(sales.get("/admin/accounts"))
+    assert (
+        'href="/admin/accounts?type=person&amp;country=Lietuva" class="chip">Persons in Lithuania'
+        in accounts_page
+    )
+    assert "Sure" not in accounts_page
+    assert "Sure" in text(sales.get("/admin/offers"))
+    assert "Persons in Lithuania" not in text(sales.get("/admin/")), "not among the prospects' filters"
+    assert "Persons in Lithuania" not in text(as_user("sales2").get("/admin/accounts")), "each user's own"
+
+    saved = db.scalar(select(SavedFilter.id).where(SavedFilter.list_name == "accounts"))
+    wrong_list = post(sales, f"/admin/offers/saved-filters/{saved}/delete", {}, "/admin/offers")
+    assert wrong_list.status_code == 404
+    assert (
+        post(sales, f"/admin/accounts/saved-filters/{saved}/delete", {}, "/admin/accounts").status_code == 302
+    )
+    assert count(db, SavedFilter) == 2

@@ -10,6 +10,7 @@ from capture.admin.accounts import bp
 from capture.admin.accounts.labels import ACCOUNT_LABELS, TYPE_LABELS
 from capture.admin.auth import login_required, viewer
 from capture.admin.list_pages import list_links, page_size
+from capture.admin.saved_list_filters import add_saved_filter_routes, saved_filters_of
 from capture.database import db_session
 from crm_core.accounts.models import Account, AccountType
 from crm_core.accounts.queries import list_accounts, parse_account_filter
@@ -25,6 +26,7 @@ from crm_core.users.models import Role
 from crm_core.users.queries import active_users
 
 ACCOUNT_FIELDS = tuple(AccountSchema().fields)
+add_saved_filter_routes(bp, "accounts", "admin.accounts.index", parse_account_filter)
 
 
 @bp.get("/accounts", endpoint="index")
@@ -46,6 +48,8 @@ def accounts_index() -> str:
         page=page,
         users=active_users(session),
         type_labels=TYPE_LABELS,
+        saved_filters=saved_filters_of("accounts"),
+        saved_list="accounts",
         **list_links("admin.accounts.index", flt),
     )
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from capture.admin.auth import login_required, viewer
 from capture.admin.list_pages import list_links, page_size
 from capture.admin.offers import bp
+from capture.admin.saved_list_filters import add_saved_filter_routes, saved_filters_of
 from capture.database import db_session
 from capture.instance import settings
 from crm_core.accounts.models import Account
@@ -36,6 +37,7 @@ from crm_core.users.queries import active_users
 
 OFFER_FIELDS = tuple(OfferSchema().fields)
 COMMON_CURRENCIES = ("RON", "EUR", "USD", "GBP", "CHF", "HUF", "PLN", "BGN", "MDL")
+add_saved_filter_routes(bp, "offers", "admin.offers.index", parse_offer_filter)
 
 
 def offer_lists() -> dict[str, Any]:
@@ -70,6 +72,8 @@ def offers_index() -> str:
         statuses=list(session.scalars(select(OfferStatus).order_by(OfferStatus.position, OfferStatus.id))),
         users=active_users(session),
         currencies=COMMON_CURRENCIES,
+        saved_filters=saved_filters_of("offers"),
+        saved_list="offers",
         **list_links("admin.offers.index", flt),
     )
 
