@@ -199,3 +199,29 @@ def test_only_an_admin_reopens(as_user, qualified, db) -> None:
     card = text(admin.get(f"/admin/prospects/{qualified}"))
     assert "reopened" in card and f"/admin/prospects/{qualified}/edit" in card and "/convert" in card
     assert count(db, Account) == 1, "its account stays"
+
+
+def test_two_people_pressing_convert_at_once_make_one_account_and_one_offer(as_user, qualified, db) -> None:
+    """Four signed-in sessions post the same convert form at the same moment:
+    one converts, the others are told it is already converted."""
+    import threading
+
+    clients = [as_user("sales") for _ in range(2)] + [as_user("admin") for _ in range(2)]
+    forms = [convert_form(client, qualified) for client in clients]
+    barrier = threading.Barrier(len(clients))
+    answers: list[str] = []
+
+    def press(client, data) -> None:  # type: ignore[no-untyped-def]
+        barrier.wait()
+        answers.append(client.post(f"/admin/prospects/{qualified}/convert", data=data).headers["Location"])
+
+    threads = [threading.Thread(target=press, args=pair) for pair in zip(clients, forms, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    account = db.scalars(select(Account)).one()
+    assert sorted(answers) == sorted(
+        [f"/admin/accounts/{account.id}"] + [f"/admin/prospects/{qualified}"] * 3
+    ), answers
+    assert count(db, Offer) == 1
