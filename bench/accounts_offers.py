@@ -51,6 +51,8 @@ from sqlalchemy import Engine, select, text
 ADMIN_EMAIL = seed_prospects.ADMIN_EMAIL
 PASSWORD = seed_prospects.ADMIN_PASSWORD
 SALES_EMAIL = "sales1@example.com"
+# A sales user who owns nothing yet: the worst case of "only your own".
+NEW_SALES_EMAIL = "sales-new@example.com"
 FULL = {"accounts": 200_000, "offers": 500_000, "prospects": 200_000}
 QUICK = {"accounts": 2_000, "offers": 5_000, "prospects": 2_000}
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -247,6 +249,16 @@ def copy_rows(engine: Engine, table: str, columns: list[str], rows: Iterator[dic
     return done
 
 
+def _new_sales_user(engine: Engine) -> None:
+    from crm_core.db import make_session_factory, transaction
+    from crm_core.models import User
+    from crm_core.users.services import create_user
+
+    with transaction(make_session_factory(engine)) as session:
+        if session.scalar(select(User.id).where(User.email == NEW_SALES_EMAIL)) is None:
+            create_user(session, NEW_SALES_EMAIL, PASSWORD, "sales", name="New Sales")
+
+
 def seed(url: str, sizes: dict[str, int], seed_value: int = 7) -> None:
     from crm_core.db import make_engine
     from crm_core.lists.models import OfferStatus
@@ -255,6 +267,7 @@ def seed(url: str, sizes: dict[str, int], seed_value: int = 7) -> None:
     engine = make_engine(url)
     try:
         ids = seed_prospects.prepare(engine, url)
+        _new_sales_user(engine)
         with engine.connect() as conn:
             if conn.scalar(select(Account.id).limit(1)) is not None:
                 print("the database already has accounts: not seeded again")
@@ -332,6 +345,10 @@ def cases(session: Any) -> dict[str, tuple[str, str]]:
         "offers, admin, probability >= 80": ("admin", "/admin/offers?probability_min=80"),
         "offers, sales": ("sales", "/admin/offers"),
         "offers, sales, status sent": ("sales", f"/admin/offers?status={sent}"),
+        "accounts, new sales user (owns none)": ("new sales", "/admin/accounts"),
+        "offers, new sales user (owns none)": ("new sales", "/admin/offers"),
+        "offers, admin, soonest expiry first": ("admin", "/admin/offers?sort=expiry"),
+        "offers, admin, largest total first": ("admin", "/admin/offers?sort=-total"),
     }
 
 
@@ -358,7 +375,8 @@ class TableLog(StatementLog):
             self.statements.append((statement, parameters))
 
 
-def run(url: str, runs: int, warmup: int, plans_file: Path | None) -> None:
+def run(url: str, runs: int, warmup: int, plans_file: Path | None, judge: bool = True) -> None:
+    """Time every case; ``judge``: say whether each met the 100 ms goal (not at smoke size)."""
     from capture.app import create_app
     from crm_core.models import Account, Offer, Prospect
     from crm_core.settings import Settings
@@ -368,7 +386,11 @@ def run(url: str, runs: int, warmup: int, plans_file: Path | None) -> None:
             Settings(database_url=url, redis_url=redis_url, secret_key=services.SECRET, environment="test")
         )
         engine = app.extensions["lc_engine"]
-        clients = {"admin": signed_in(app, ADMIN_EMAIL), "sales": signed_in(app, SALES_EMAIL)}
+        clients = {
+            "admin": signed_in(app, ADMIN_EMAIL),
+            "sales": signed_in(app, SALES_EMAIL),
+            "new sales": signed_in(app, NEW_SALES_EMAIL),
+        }
         with app.extensions["lc_db"]() as session:
             plan = cases(session)
             sizes = {
@@ -390,7 +412,7 @@ def run(url: str, runs: int, warmup: int, plans_file: Path | None) -> None:
                     f"{spread.median:.1f} ms",
                     f"{spread.low:.1f}-{spread.high:.1f}",
                     figures.ratio(values, baseline).show(2, "x"),
-                    figures.verdict(spread.median <= 100) if name != next(iter(plan)) else "",
+                    figures.verdict(spread.median <= 100) if judge and name != next(iter(plan)) else "",
                 ]
             )
         figures.print_table(["case (first page)", "median", "min-max", "/ prospects list", "<= 100 ms"], rows)
@@ -432,11 +454,11 @@ def main(argv: list[str] | None = None) -> None:
     figures.print_machine("Accounts and offers lists")
     if args.database_url:
         seed(args.database_url, sizes)
-        run(args.database_url, runs, warmup, args.plans)
+        run(args.database_url, runs, warmup, args.plans, judge=not args.quick)
         return
     with tempfile.TemporaryDirectory() as tmp, services.database("postgres", Path(tmp), "lc_bench_ao") as url:
         seed(url, sizes)
-        run(url, runs, warmup, args.plans)
+        run(url, runs, warmup, args.plans, judge=not args.quick)
 
 
 if __name__ == "__main__":
