@@ -262,5 +262,9 @@ def test_the_pages_fit_the_screen(
         assert overflow <= 0, (
             f"{path} scrolls sideways by {overflow}px at {width}px: {page.evaluate(STICKING_OUT)}"
         )
-    page.goto(f"{base}/admin/offers/{ids['offer']}")
-    page.screenshot(path=str(artifacts / f"accounts-offer-{width}.png"), full_page=True)
+    for name, path in (
+        ("offer", f"/admin/offers/{ids['offer']}"),
+        ("account", f"/admin/accounts/{ids['account']}"),
+    ):
+        page.goto(f"{base}{path}")
+        page.screenshot(path=str(artifacts / f"accounts-{name}-{width}.png"), full_page=True)
