@@ -4,16 +4,17 @@ settled in RQ's registries — and failures go back through RQ's retry policy.""
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from pathlib import Path
 
 from rq import Queue
 from rq.registry import FailedJobRegistry, FinishedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+from rq.utils import now
 from sqlalchemy import func, select
 
 from capture.embedded_redis import free_port
 from crm_core.models import Prospect
+from tests.faults import wait_until
 from worker import runtime
 from worker.queues import SUBMISSIONS, submission_job
 from worker.workers import LeadWorker
@@ -133,11 +134,12 @@ def test_a_submission_waits_briefly_for_others_to_share_its_transaction(
     assert set(db.scalars(select(Prospect.submission_id))) == {first, *others}
 
     [late] = submit_many(client, form, 1)
-    time.sleep(0.5)
+    waits: list[float] = []
+    worker.wait_for_company = waits.append  # type: ignore[method-assign]
+    wait_until(lambda: (now() - queue.fetch_job(late).enqueued_at).total_seconds() > 0.5, 10, 0.05)
     worker.linger = 0.5  # already waited that long in the queue: no more waiting
-    started = time.monotonic()
     worker.work(burst=True, with_scheduler=False)
-    assert time.monotonic() - started < 0.5
+    assert waits == [], "a submission that already waited its linger in the queue does not wait again"
     assert queue.fetch_job(late).return_value() == {"created": 1, "attempt": 1, "batched": 0}
 
 
