@@ -68,11 +68,12 @@ class JsonSubmitPath:
             return self._app(environ, start_response)
         try:
             status, body, headers = json_answer(self._submitter.submit(environ, key))
+            data = json.dumps(body, ensure_ascii=False).encode()
         except Exception:
             # What Flask would do for an unhandled error, in the JSON the snippet reads.
             self._logger.exception("submission to form %s failed", key)
-            status, body, headers = 500, {"error": FAILED}, []
-        data = json.dumps(body, ensure_ascii=False).encode()
+            status, headers = 500, []
+            data = json.dumps({"error": FAILED}).encode()
         start_response(
             f"{status} {HTTPStatus(status).phrase}",
             [
