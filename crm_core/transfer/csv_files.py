@@ -49,7 +49,7 @@ def detect_delimiter(path: str | os.PathLike[str], encoding: str) -> str:
                 return hinted
             sample = first + file.read(_SAMPLE_CHARS)
         except UnicodeDecodeError:
-            raise FileRefused(_not_in(encoding, 1)) from None
+            raise FileRefused(_not_in(path, encoding)) from None
         complete = len(sample) < _SAMPLE_CHARS
     best: tuple[float, int, int] | None = None
     chosen = ","
@@ -101,16 +101,34 @@ def csv_records(
                 number += 1
                 yield number, values
         except UnicodeDecodeError:
-            raise FileRefused(_not_in(encoding, number + 1)) from None
+            raise FileRefused(_not_in(path, encoding)) from None
         except csv.Error as err:
             raise FileRefused(_csv_error(number + 1, str(err))) from None
 
 
-def _not_in(encoding: str, number: int) -> str:
+def _not_in(path: str | os.PathLike[str], encoding: str) -> str:
     return (
-        f"Row {number:,} cannot be read as {encoding}: the file is in another text encoding. "
-        "Choose the file's encoding and try again."
+        f"Line {_undecodable_line(path, encoding):,} cannot be read as {encoding}: the file is in "
+        "another text encoding. Choose the file's encoding and try again."
     )
+
+
+def _undecodable_line(path: str | os.PathLike[str], encoding: str) -> int:
+    """The 1-based line holding the first bytes ``encoding`` cannot decode.
+
+    Text files decode in blocks, so the error surfaces at the block, not at the row; this
+    finds the exact place again (only on the error path).
+    """
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    lines = 1
+    with open(path, "rb") as file:
+        while chunk := file.read(64 * 1024):
+            try:
+                lines += decoder.decode(chunk).count("\n")
+            except UnicodeDecodeError as err:
+                good = codecs.getincrementaldecoder(encoding)("replace").decode(chunk[: err.start])
+                return lines + good.count("\n")
+    return lines
 
 
 def _csv_error(number: int, message: str) -> str:

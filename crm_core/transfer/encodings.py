@@ -16,8 +16,10 @@ so the rule here is explicit:
    occurrences of the bytes that decode to letters of Romanian, Lithuanian or French (its
    best language). The right code page turns every such byte into a letter of the file's
    language; the wrong ones turn some into letters of no language here (Lithuanian ų ž in
-   cp1252 become ø þ; French à œ in cp1250 become ŕ ś). A tie means the file's bytes read the
-   same in the tied code pages (only é or â, say); it is broken by the uploader's language.
+   cp1252 become ø þ; French à œ in cp1250 become ŕ ś). On a tie, letter frequency decides:
+   a file whose only accent is byte 0xFB is "Rūta" (ū is common in Lithuanian), not "Rûta"
+   (û is rare in French). What is still tied reads the same in the tied code pages (only é,
+   say); the uploader's language picks among them.
 4. If letters outside ASCII outnumber ASCII letters, the file is not in a Latin-script
    language at all (Cyrillic, Greek…): charset-normalizer's unrestricted guess is used.
 
@@ -39,10 +41,21 @@ from crm_core.transfer.limits import FileRefused
 CODE_PAGES = ("cp1250", "cp1257", "cp1252")
 # Which code page to prefer on a tie, by the uploader's language.
 _PREFERRED = {"ro": "cp1250", "lt": "cp1257", "fr": "cp1252", "en": "cp1252"}
+# How often each letter appears in the language's text, in % of letters (rounded figures
+# from published letter counts; upper case shares the weight). Only their order matters:
+# they break ties between code pages that turn the same bytes into letters of different
+# languages, e.g. byte 0xFB is Lithuanian ū in cp1257 (common) and French û in cp1252 (rare).
+_FREQUENCIES = {
+    "ro": {"ă": 2.5, "â": 0.6, "î": 1.0, "ș": 1.3, "ş": 1.3, "ț": 1.0, "ţ": 1.0},
+    "lt": {"ą": 0.6, "č": 0.4, "ę": 0.2, "ė": 1.5, "į": 0.6, "š": 1.2, "ų": 0.9, "ū": 0.5, "ž": 0.8},
+    "fr": {
+        "à": 0.5, "â": 0.03, "ç": 0.1, "é": 1.9, "è": 0.3, "ê": 0.2, "ë": 0.01, "î": 0.05,
+        "ï": 0.01, "ô": 0.02, "œ": 0.01, "ù": 0.05, "û": 0.06, "ü": 0.01, "ÿ": 0.001,
+    },
+}  # fmt: skip
 _LETTERS = {
-    "ro": "ăâîșşțţĂÂÎȘŞȚŢ",
-    "lt": "ąčęėįšųūžĄČĘĖĮŠŲŪŽ",
-    "fr": "àâçéèêëîïôœùûüÿÀÂÇÉÈÊËÎÏÔŒÙÛÜŸ",
+    language: {**letters, **{letter.upper(): weight for letter, weight in letters.items()}}
+    for language, letters in _FREQUENCIES.items()
 }
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -108,24 +121,24 @@ def detect_encoding(path: str | os.PathLike[str], language: str | None = None) -
 
 
 def _code_page(high: Counter[int], ascii_letters: int, sample: bytes, language: str | None) -> str:
-    order = list(CODE_PAGES)
+    order = ["cp1252", "cp1250", "cp1257"]
     if preferred := _PREFERRED.get(language or ""):
         order.remove(preferred)
         order.insert(0, preferred)
-    else:
-        order = ["cp1252", "cp1250", "cp1257"]
-    best: tuple[int, str] | None = None
-    best_letters = 0
-    for code_page in order:
+    best: tuple[int, float, int] | None = None
+    chosen = ""
+    chosen_letters = 0
+    for rank, code_page in enumerate(order):
         decoded = _decode_bytes(high, code_page)
         if decoded is None:
             continue
-        score = max(sum(n for ch, n in decoded if ch in letters) for letters in _LETTERS.values())
-        if best is None or score > best[0]:
-            best = (score, code_page)
-            best_letters = sum(n for ch, n in decoded if ch.isalpha())
-    if best is not None and best_letters <= ascii_letters:
-        return best[1]
+        count, weight = max(_language_score(decoded, letters) for letters in _LETTERS.values())
+        score = (count, weight, -rank)
+        if best is None or score > best:
+            best, chosen = score, code_page
+            chosen_letters = sum(n for ch, n in decoded if ch.isalpha())
+    if best is not None and chosen_letters <= ascii_letters:
+        return chosen
     guess = from_bytes(sample).best()
     if guess is None:
         raise FileRefused(
@@ -133,6 +146,12 @@ def _code_page(high: Counter[int], ascii_letters: int, sample: bytes, language: 
             "and upload it again."
         )
     return guess.encoding
+
+
+def _language_score(decoded: list[tuple[str, int]], letters: dict[str, float]) -> tuple[int, float]:
+    """How many of the bytes are letters of the language, then how typical those letters are."""
+    count = sum(n for ch, n in decoded if ch in letters)
+    return count, sum(n * letters[ch] for ch, n in decoded if ch in letters)
 
 
 def _decode_bytes(high: Counter[int], code_page: str) -> list[tuple[str, int]] | None:
