@@ -13,13 +13,15 @@ import io
 import os
 import warnings
 import zipfile
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from xml.etree.ElementTree import ParseError
 
 import xlrd
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from crm_core.transfer.limits import FileRefused
 
@@ -56,9 +58,7 @@ def cell_text(value: object) -> str:
 
 def xlsx_records(path: str | os.PathLike[str]) -> Generator[tuple[int, list[str]]]:
     """Every row of the first worksheet with its 1-based number, streamed (read-only mode)."""
-    workbook = _open_xlsx(path)
-    try:
-        sheet = workbook.worksheets[0]
+    with _first_sheet(path) as sheet:
         # The <dimension> a file declares can be wrong (some writers say A1); read to the end.
         sheet.reset_dimensions()
         number = 0
@@ -66,32 +66,34 @@ def xlsx_records(path: str | os.PathLike[str]) -> Generator[tuple[int, list[str]
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 yield number, [cell_text(value) for value in values]
         except (*_XML_ERRORS, KeyError, IndexError, zipfile.BadZipFile, OSError) as err:
-            raise FileRefused(f"Row {number + 1:,} of the workbook cannot be read ({_why(err)}).") from None
-    finally:
-        workbook.close()
+            raise FileRefused(
+                f"Row {number + 1:,} of the workbook cannot be read: {_xlsx_reason(err)}."
+            ) from None
 
 
 def xlsx_declared_rows(path: str | os.PathLike[str]) -> int | None:
     """The last row number the sheet's <dimension> declares: an estimate, cheap to get."""
-    workbook = _open_xlsx(path)
-    try:
-        return workbook.worksheets[0].max_row
-    finally:
-        workbook.close()
+    with _first_sheet(path) as sheet:
+        return sheet.max_row
 
 
-def _open_xlsx(path: str | os.PathLike[str]) -> Workbook:
-    try:
-        # Workbooks from other programs make openpyxl warn (missing default style, unsupported
-        # extensions); the data reads fine, so those warnings are noise here.
-        with warnings.catch_warnings(action="ignore", category=UserWarning):
-            workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except (*_XML_ERRORS, InvalidFileException, KeyError, zipfile.BadZipFile, OSError, TypeError) as err:
-        raise FileRefused(f"The XLSX workbook cannot be read ({_why(err)}).") from None
-    if not workbook.worksheets:
-        workbook.close()
-        raise FileRefused("The workbook has no worksheet.")
-    return workbook
+@contextmanager
+def _first_sheet(path: str | os.PathLike[str]) -> Iterator[ReadOnlyWorksheet]:
+    # openpyxl leaves its zip open when loading fails: open (and always close) the file here.
+    with open(path, "rb") as file:
+        try:
+            # Workbooks from other programs make openpyxl warn (missing default style,
+            # unsupported extensions); the data reads fine, so those warnings are noise here.
+            with warnings.catch_warnings(action="ignore", category=UserWarning):
+                workbook = load_workbook(file, read_only=True, data_only=True, keep_links=False)
+        except (*_XML_ERRORS, InvalidFileException, KeyError, zipfile.BadZipFile, OSError, TypeError) as err:
+            raise FileRefused(f"The XLSX workbook cannot be read: {_xlsx_reason(err)}.") from None
+        try:
+            if not workbook.worksheets:
+                raise FileRefused("The workbook has no worksheet.")
+            yield workbook.worksheets[0]
+        finally:
+            workbook.close()
 
 
 def xls_records(path: str | os.PathLike[str]) -> Generator[tuple[int, list[str]]]:
@@ -146,6 +148,16 @@ def _xls_error(path: str | os.PathLike[str], message: str) -> str:
         # An OLE2 container without a workbook: a Word .doc, an Outlook .msg…
         return "This is an Office document but not an Excel workbook; upload a CSV, XLSX or XLS file."
     return f"The XLS file cannot be read ({message})."
+
+
+def _xlsx_reason(err: BaseException) -> str:
+    """Plain words for what openpyxl raised (its own messages name server paths and internals)."""
+    cause: BaseException | None = err
+    while cause is not None:
+        if type(cause).__module__.startswith("defusedxml"):
+            return "it uses XML entity declarations, which are refused for safety"
+        cause = cause.__cause__ or cause.__context__
+    return "its content is damaged or is not a spreadsheet"
 
 
 def _why(err: Exception) -> str:

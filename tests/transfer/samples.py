@@ -8,8 +8,6 @@ both. The reader must store each exactly as the file has it.
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 from pathlib import Path
 
 ROMANIAN_CEDILLA = [
@@ -108,9 +106,17 @@ BOMS = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
 
 
 def csv_text(rows: list[list[str]], delimiter: str = ";", line_end: str = "\r\n") -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator=line_end).writerows(rows)
-    return buffer.getvalue()
+    """Rows quoted as Excel does: a cell with the delimiter, a quote or a line break is quoted.
+
+    (``csv.writer`` leaves a cell with "\n" unquoted when the line end is "\r".)
+    """
+
+    def cell(value: str) -> str:
+        if any(ch in value for ch in (delimiter, '"', "\r", "\n")):
+            return '"' + value.replace('"', '""') + '"'
+        return value
+
+    return "".join(delimiter.join(cell(value) for value in row) + line_end for row in rows)
 
 
 def write_csv(
