@@ -12,7 +12,9 @@ every ``str`` is made inert.
 - XLSX: every text value is written as an explicit string cell (``data_type='s'``, an
   inline string), which no spreadsheet evaluates; the value a person reads is exactly
   what was stored. (openpyxl would otherwise store a text starting with ``=`` as a
-  formula.)
+  formula, and "#N/A" as an error.) Two things XML imposes: control characters other
+  than tab and line breaks are dropped, and a CR reads back as LF (XML normalises line
+  ends), so "a\r\nb" reads as "a\nb": the same lines.
 - CSV has no cell types, so text starting with ``= + - @``, a tab, CR or LF (after any
   leading spaces, and their full-width forms) gets a leading apostrophe, the OWASP
   advice. The trade-off: a person opening the CSV sees that apostrophe (``'+40 722 …``),
@@ -57,13 +59,17 @@ def is_formula_like(text: str) -> bool:
 
 
 def neutralise(text: str) -> str:
-    """The CSV form of a text cell: an apostrophe before anything a spreadsheet would evaluate."""
-    return NEUTRALISER + text if is_formula_like(text) else text
+    """The CSV form of a text cell: an apostrophe before anything a spreadsheet would evaluate.
+
+    A text that already starts with apostrophes before a formula (``'=x``) gets one more, so
+    ``restore_neutralised`` gives back exactly what was written.
+    """
+    return NEUTRALISER + text if is_formula_like(text.lstrip(NEUTRALISER)) else text
 
 
 def restore_neutralised(text: str) -> str:
     """Undo ``neutralise`` on a value read back from one of our CSV files."""
-    if text.startswith(NEUTRALISER) and is_formula_like(text[1:]):
+    if text.startswith(NEUTRALISER) and is_formula_like(text.lstrip(NEUTRALISER)):
         return text[1:]
     return text
 
