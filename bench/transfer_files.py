@@ -195,6 +195,12 @@ def main() -> None:
     parser.add_argument(
         "--million-rows", type=int, default=1_000_000, help="rows of the big CSV read (0: skip)"
     )
+    parser.add_argument(
+        "--big-xlsx-rows",
+        type=int,
+        default=0,
+        help="also read a shared-strings XLSX of this many rows (slow: minutes)",
+    )
     parser.add_argument("--step", nargs=3, metavar=("NAME", "PATH", "ROWS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
@@ -235,6 +241,17 @@ def main() -> None:
             sizes[big.name] = big.stat().st_size
             for name in ("read-csv", "resume-csv"):
                 results.append((f"{name} (1M)", million, measure(name, big, million)))
+        if args.big_xlsx_rows and not args.quick:
+            big_xlsx = folder / "big_shared.xlsx"
+            write_shared_strings_xlsx(big_xlsx, args.big_xlsx_rows)
+            sizes[big_xlsx.name] = big_xlsx.stat().st_size
+            results.append(
+                (
+                    "read-xlsx-shared (big)",
+                    args.big_xlsx_rows,
+                    measure("read-xlsx", big_xlsx, args.big_xlsx_rows),
+                )
+            )
     print("file sizes: " + ", ".join(f"{name} {size / 1024**2:.1f} MB" for name, size in sizes.items()))
     print("| step | rows | seconds | rows/s | base RSS MB | peak RSS MB |")
     print("|---|---:|---:|---:|---:|---:|")

@@ -48,6 +48,8 @@ def check_row(number: int, values: list[str], data_rows: int, limits: Limits) ->
         raise FileRefused(
             f"Row {number:,} has {len(values):,} columns; at most {limits.max_columns:,} are allowed."
         )
+    if max(map(len, values), default=0) <= limits.max_cell_chars:
+        return
     for index, value in enumerate(values):
         if len(value) > limits.max_cell_chars:
             raise FileRefused(

@@ -19,11 +19,11 @@ from decimal import Decimal
 from xml.etree.ElementTree import ParseError
 
 import xlrd
-from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from crm_core.transfer.limits import FileRefused
+from crm_core.transfer.shared_strings import SpooledExcelReader
 
 # defusedxml (a dependency) makes openpyxl refuse entity expansion ("billion laughs").
 _XML_ERRORS: tuple[type[Exception], ...] = (ParseError, ValueError)
@@ -81,19 +81,31 @@ def xlsx_declared_rows(path: str | os.PathLike[str]) -> int | None:
 def _first_sheet(path: str | os.PathLike[str]) -> Iterator[ReadOnlyWorksheet]:
     # openpyxl leaves its zip open when loading fails: open (and always close) the file here.
     with open(path, "rb") as file:
+        reader = SpooledExcelReader(file, read_only=True, keep_vba=False, data_only=True, keep_links=False)
         try:
-            # Workbooks from other programs make openpyxl warn (missing default style,
-            # unsupported extensions); the data reads fine, so those warnings are noise here.
-            with warnings.catch_warnings(action="ignore", category=UserWarning):
-                workbook = load_workbook(file, read_only=True, data_only=True, keep_links=False)
-        except (*_XML_ERRORS, InvalidFileException, KeyError, zipfile.BadZipFile, OSError, TypeError) as err:
-            raise FileRefused(f"The XLSX workbook cannot be read: {_xlsx_reason(err)}.") from None
-        try:
-            if not workbook.worksheets:
-                raise FileRefused("The workbook has no worksheet.")
-            yield workbook.worksheets[0]
+            try:
+                # Workbooks from other programs make openpyxl warn (missing default style,
+                # unsupported extensions); the data reads fine, so those warnings are noise here.
+                with warnings.catch_warnings(action="ignore", category=UserWarning):
+                    reader.read()
+            except (
+                *_XML_ERRORS,
+                InvalidFileException,
+                KeyError,
+                zipfile.BadZipFile,
+                OSError,
+                TypeError,
+            ) as err:
+                raise FileRefused(f"The XLSX workbook cannot be read: {_xlsx_reason(err)}.") from None
+            workbook = reader.wb
+            try:
+                if not workbook.worksheets:
+                    raise FileRefused("The workbook has no worksheet.")
+                yield workbook.worksheets[0]
+            finally:
+                workbook.close()
         finally:
-            workbook.close()
+            reader.close()
 
 
 def xls_records(path: str | os.PathLike[str]) -> Generator[tuple[int, list[str]]]:
