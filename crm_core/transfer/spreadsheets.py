@@ -3,7 +3,8 @@
 Every cell becomes the text a person would type to get it back: whole numbers without
 ".0" (a phone or registration code saved as a number stays "722123456"), dates as ISO
 dates, booleans as TRUE / FALSE, formulas as their last computed value. Only the first
-worksheet is read (the template's second sheet lists allowed values).
+worksheet is read (the template's second sheet lists allowed values). XLSX shared strings
+go to a temporary file (``shared_strings``), so memory stays flat for big workbooks.
 """
 
 from __future__ import annotations
