@@ -13,9 +13,11 @@ from urllib.parse import parse_qsl
 
 from marshmallow import ValidationError
 
+from crm_core.forms.definition import FormDefinition
 from crm_core.forms.messages import text
 from crm_core.forms.validation import SubmissionValidator
 from crm_core.prospects.models import ATTRIBUTION_PARAMS
+from crm_core.prospects.payload import PAYLOAD_VERSION, SubmissionPayload
 from crm_core.text.storable import is_storable, marked
 
 # Submission ids derive from (form key, client idempotency key): the same key
@@ -123,7 +125,7 @@ def _answer_errors(
 
 
 def build_submission(
-    definition: dict[str, Any], validator: SubmissionValidator, data: Mapping[str, Any]
+    definition: FormDefinition, validator: SubmissionValidator, data: Mapping[str, Any]
 ) -> Submission:
     answers = {k: v for k, v in data.items() if k not in META_FIELDS and k not in ATTRIBUTION_PARAMS}
     sid = submission_id(definition["key"], str(data.get("_lc_id") or "") or None)
@@ -155,8 +157,8 @@ def build_submission(
         for name in ATTRIBUTION_PARAMS
         if str(data.get(name) or "").strip()
     }
-    payload = {
-        "v": 1,
+    payload: SubmissionPayload = {
+        "v": PAYLOAD_VERSION,
         "submission_id": sid,
         "form_key": definition["key"],
         "form_id": definition["form_id"],

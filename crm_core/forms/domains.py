@@ -30,16 +30,14 @@ from encodings.idna import nameprep
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from crm_core.errors import InvalidDomain
+
 _LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Mapped by IDNA 2003 (Python's codec: ß → ss), kept by UTS-46 (browsers): refused.
 _DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
 # Never in a URL a browser sends; urlsplit would quietly drop tabs and line breaks.
 _UNSAFE = re.compile(r"[\x00-\x20\x7f]")
-
-
-class InvalidDomain(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
