@@ -38,3 +38,7 @@ class PossibleDuplicate(DomainError):
 
 class AlreadyConverted(DomainError):
     """The prospect was converted (perhaps a moment ago, by someone else)."""
+
+
+class InvalidDomain(DomainError, ValueError):
+    """An allowed-domain entry that is not a host, a ``*.`` wildcard or an origin."""

@@ -65,6 +65,12 @@ def test_accounts_offers_benchmark_runs() -> None:
     assert "Index Scan" in out, "the plans are printed"
 
 
+def test_transfer_files_benchmark_runs() -> None:
+    out = _run("transfer_files.py", "--quick")
+    for step in ("write-csv", "write-xlsx", "read-csv", "resume-csv", "read-xlsx", "read-xlsx-shared"):
+        assert re.search(rf"\| {step} \| 2,000 \|", out), out
+
+
 def test_intake_benchmark_runs() -> None:
     _need_wrk()
     out = _run("intake.py", "--quick")

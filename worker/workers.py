@@ -78,7 +78,7 @@ class LeadWorker(SimpleWorker):
         room = self.batch_size - 1 - len(riders)
         wait = self.linger - self._age(job) if room else 0.0
         if wait > 0:
-            time.sleep(wait)
+            self.wait_for_company(wait)
             riders += claimer.claim(queue, self.name, room)
         strangers = [rider for rider in riders if rider.func_name != PROCESS_SUBMISSION]
         if strangers:
@@ -101,6 +101,10 @@ class LeadWorker(SimpleWorker):
         else:
             claimer.fail(queue, batch.riders, self.name, f"batch led by job {job.id} failed; retrying")
         return None
+
+    def wait_for_company(self, seconds: float) -> None:
+        """The linger: give other submissions ``seconds`` to arrive for this transaction."""
+        time.sleep(seconds)
 
     @staticmethod
     def _age(job: Job) -> float:

@@ -44,7 +44,7 @@ class Account(Base):
         Index("ix_accounts_name_id", "name", "id"),
         Index("ix_accounts_owner_created", "owner_id", "created_at", "id"),
         # On PostgreSQL, statistics on lower(country) and lower(county) (what the
-        # list filters on) keep those filters on (created_at, id): migration 0008.
+        # list filters on) keep those filters on (created_at, id): migration 0013.
         # Looking for the same company before creating a duplicate.
         Index("ix_accounts_registration_code", "registration_code"),
         Index("ix_accounts_search_text", "search_text"),

@@ -26,7 +26,7 @@ class Offer(Base):
         Index("ix_offers_status_created", "status_id", "created_at", "id"),
         Index("ix_offers_account", "account_id", "created_at"),
         Index("ix_offers_expiry", "expiry_date", "id"),
-        # The list's other orders (migration 0008).
+        # The list's other orders (migration 0013).
         Index("ix_offers_name_id", "name", "id"),
         Index("ix_offers_total_id", "total", "id"),
     )

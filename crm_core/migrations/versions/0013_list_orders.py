@@ -11,16 +11,16 @@
   Statistics objects are not part of the models' metadata (SQLite has none,
   and Alembic does not compare them).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0013
+Revises: 0012
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

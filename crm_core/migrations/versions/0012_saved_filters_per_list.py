@@ -1,8 +1,8 @@
 """Saved filters belong to a list: the prospects list (every existing one),
 the accounts list or the offers list; a name is unique per user and list.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0012
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0012"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
