@@ -82,9 +82,10 @@ def update_task(session: Session, editor: User, task_id: int, data: Mapping[str,
     task = get_visible_task(session, editor, task_id)
     values = _load(session, data)
     status = values.pop("status")
+    owner_id = values.pop("owner_id")  # none chosen: the task keeps its owner
     for name, value in values.items():
         setattr(task, name, value)
-    task.owner_id = values["owner_id"] or task.owner_id
+    task.owner_id = owner_id or task.owner_id
     _close_or_open(task, status)
     refresh_task_summary(session, task.parent)
     return task
