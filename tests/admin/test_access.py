@@ -18,6 +18,7 @@ from crm_core.models import Role, Status
 from crm_core.permissions import ALL_ROLES
 from crm_core.settings import Settings
 from tests.admin.conftest import UserFactory
+from tests.tasks.rows import a_task, a_template
 
 # Public by design besides the ``public.`` blueprint and static files.
 PUBLIC_ENDPOINTS = {"admin.account.login", "health.healthz"}
@@ -46,12 +47,22 @@ EXPECTED_ROLES: dict[str, set[Role]] = {
     "admin.settings.update": ADMIN,
     "admin.settings.delete_confirm": ADMIN,
     "admin.settings.delete": ADMIN,
+    "admin.settings.task_templates": ADMIN,
+    "admin.settings.task_template_new": ADMIN,
+    "admin.settings.task_template_edit": ADMIN,
+    "admin.settings.task_template_delete": ADMIN,
     "admin.users.index": ADMIN,
     "admin.users.create": ADMIN,
     "admin.users.active": ADMIN,
     "admin.users.reset_password": ADMIN,
     "admin.users.role": ADMIN,
     "admin.prospects.index": EVERYONE,
+    "admin.tasks.index": EVERYONE,
+    "admin.tasks.new": EVERYONE,
+    "admin.tasks.edit": EVERYONE,
+    "admin.tasks.set_status": EVERYONE,
+    "admin.tasks.reschedule": EVERYONE,
+    "admin.tasks.delete": EVERYONE,
 }
 
 
@@ -169,6 +180,8 @@ def existing_ids(
         "form_id": make_form()["form_id"],
         "user_id": make_user(Role.SALES).id,
         "value_id": status_id,
+        "task_id": a_task(db),
+        "template_id": a_template(db, status_id),
     }
 
 

@@ -30,7 +30,7 @@ from tests.prospects.conftest import (  # noqa: F401 (fixtures)
 
 def far_zone_name(moment: datetime | None = None) -> str:
     """A zone whose date differs from UTC's at ``moment``: Kiritimati (UTC+14)
-    from 10:30 UTC, Pago Pago (UTC−11) before — each well inside its own day."""
+    from 10:30 UTC, Pago Pago (UTC-11) before — each well inside its own day."""
     moment = moment or datetime.now(UTC)
     return "Pacific/Kiritimati" if (moment.hour, moment.minute) >= (10, 30) else "Pacific/Pago_Pago"
 
@@ -54,7 +54,7 @@ TaskFactory = Callable[..., int]
 
 
 @pytest.fixture
-def add_task(session_factory: sessionmaker[Session], staff: dict[str, User]) -> TaskFactory:
+def add_task(session_factory: sessionmaker[Session], staff: dict[str, User]) -> TaskFactory:  # noqa: F811
     """``add_task("Call", owner="sales", due=date, prospect_id=None, **fields)`` → the task id,
     created by an admin through ``create_task`` (so the prospect's summary is kept)."""
 
