@@ -97,7 +97,10 @@ def test_next_task_due_and_last_activity_columns(
     ]
     assert "<a" not in headers[2] and "<a" not in headers[3], "the summary columns are not sortable"
     yesterday = (zone_today - timedelta(days=1)).isoformat()
-    assert f'<time datetime="{yesterday}" class="overdue-date" title="Overdue">{yesterday}</time>' in page
+    assert (
+        f'<time datetime="{yesterday}" class="overdue-date">{yesterday}</time> <span class="overdue-note">overdue</span>'
+        in page
+    )
     next_week = (zone_today + timedelta(days=7)).isoformat()
     assert f'<time datetime="{next_week}">{next_week}</time>' in page
     called = datetime(2026, 3, 2, 9, 30, tzinfo=ZONE)
