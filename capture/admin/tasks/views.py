@@ -73,7 +73,11 @@ def tasks_index() -> str:
     include_done = request.args.get("done") == "1"
     groups = tasks_page(session, owner_ids, zone(), include_done=include_done, limits=_limits())
     can_pick = can_see_all_tasks(user)
-    users = list(session.scalars(select(User).where(User.active).order_by(User.name, User.email)))
+    users = (
+        list(session.scalars(select(User).where(User.active).order_by(User.name, User.email)))
+        if can_pick
+        else []
+    )
     named = {str(u.id): u.display_name for u in users}
     if whose == OWNER_ME:
         heading = "Your tasks"
@@ -86,7 +90,7 @@ def tasks_index() -> str:
         groups=groups,
         parents=prospect_names(session, user, (t for g in groups for t in g.tasks)),
         can_pick=can_pick,
-        users=users if can_pick else [],
+        users=users,
         whose=whose,
         heading=heading,
         include_done=include_done,
