@@ -154,6 +154,7 @@ def test_tasks_day_templates_and_mass_creation(  # type: ignore[no-untyped-def]
 
     # Into that status from the list's inline control: the task appears on the Tasks page.
     page.get_by_role("link", name="Prospects").click()
+    expect(page.locator("#select-all")).to_be_visible()  # prospects.js is listening
     with page.expect_navigation():
         page.get_by_label("Status of Jonas Jonaitis").select_option(label="Qualified")
     expect(page.get_by_label("Status of Jonas Jonaitis")).to_have_value(str(list_ids["Qualified"]))
@@ -211,6 +212,7 @@ def test_the_prospects_list_with_the_task_columns_fits(
     page.get_by_role("checkbox", name="Next task due").check()
     page.get_by_role("checkbox", name="Last activity").check()
     page.get_by_role("button", name="Save columns").click()
+    expect(page.get_by_role("columnheader", name="Next task due")).to_be_visible()
     page.get_by_text("Filters", exact=True).click()
     page.get_by_label("Tasks").select_option(label="Has overdue tasks")
     page.get_by_role("button", name="Apply filters").click()
