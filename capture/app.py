@@ -9,7 +9,17 @@ from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from capture import admin, database, errors, health, public, redis_client, request_logging, security_headers
+from capture import (
+    admin,
+    database,
+    errors,
+    health,
+    public,
+    redis_client,
+    request_logging,
+    security_headers,
+    submission_log,
+)
 from capture.cookie_session import CookieSessionInterface
 from crm_core.settings import Settings, SettingsError
 
@@ -28,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security_headers.init_app(app)
     errors.init_app(app)
     public.init_app(app, csrf)
+    submission_log.init_app(app)  # around the JSON fast path, when the feed is on
     health.init_app(app)
     admin.init_app(app)
     app.add_url_rule("/", "index", _index)

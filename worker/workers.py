@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 from redis import Redis
@@ -123,7 +124,7 @@ class LeadWorker(SimpleWorker):
 
 
 def run_worker(settings: Settings, *, burst: bool = False, name: str | None = None) -> bool:
-    configure_logging()
+    configure_logging(submissions=settings.log_submissions)
     runtime.configure(settings.database_url, settings.time_zone)
     connection = Redis.from_url(settings.redis_url)
     schedule_expiry(maintenance_queue(connection), runtime.zone())
@@ -135,4 +136,6 @@ def run_worker(settings: Settings, *, burst: bool = False, name: str | None = No
         maintenance_interval=MAINTENANCE_INTERVAL,
         worker_ttl=WORKER_TTL,
     )
-    return worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+    log.info("worker %s (pid %d) draining the %s queue", worker.name, os.getpid(), SUBMISSIONS)
+    # WARNING: RQ sets its own loggers to this level (see log_context.QUIET_LOGGERS).
+    return worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
