@@ -11,9 +11,11 @@ from flask import Blueprint, Flask, request
 
 from capture.admin import account, forms, prospects, settings, submissions, tasks, users
 from capture.admin.auth import current_user, login_redirect
+from capture.admin.rich_text import rich_text
 from crm_core import permissions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.add_app_template_filter(rich_text, "rich_text")
 for feature in (account, prospects, tasks, forms, settings, users, submissions):
     bp.register_blueprint(feature.bp)
 
