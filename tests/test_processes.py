@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -307,3 +308,18 @@ def test_leadcapture_serve_dev_keeps_the_reloading_development_server(tmp_path: 
     output = log.read_text()
     assert "Restarting with" in output, output  # Werkzeug's reloader
     assert "Stopped." in output and not port_open(port)
+
+
+def test_leadcapture_serve_on_a_port_in_use_says_so_and_starts_nothing(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [str(BIN / "leadcapture"), "serve", "--port", str(port), "--data-dir", str(tmp_path / "data")],
+            env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr, result.stderr
+    assert not (tmp_path / "data" / "redis").exists(), "nothing started"

@@ -13,6 +13,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -112,3 +113,34 @@ def test_the_readme_quick_start_on_a_fresh_machine(tmp_path: Path) -> None:
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert "passed" in tests.stdout and "Installing" not in tests.stdout
     print(f"fresh .venv + install + serve ready: {first:.0f}s; ./run pytest (one file): {second:.1f}s")
+
+
+@pytest.mark.parametrize(
+    ("pretends", "says"),
+    [
+        ("*ensurepip*) exit 1 ;;", "sudo apt install python3-venv"),
+        (
+            "*version_info*) exit 1 ;; *python_version*) echo 3.10.12 ;;",
+            "needs Python 3.11 or newer; python3 is 3.10.12",
+        ),
+    ],
+    ids=["no-venv-module", "python-too-old"],
+)
+def test_run_says_in_plain_words_what_the_machine_lacks(tmp_path: Path, pretends: str, says: str) -> None:
+    """Without Debian's python3-venv, or with a Python older than 3.11, ./run
+    stops before making anything and says what to install."""
+    clone = tmp_path / "leadcapture"
+    clone.mkdir()
+    shutil.copy2(ROOT / "run", clone / "run")
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = tools / "python3"
+    fake.write_text(f'#!/bin/sh\ncase "$*" in {pretends} esac\nexec {sys.executable} "$@"\n')
+    fake.chmod(0o755)
+    result = subprocess.run(
+        ["./run", "pytest"], cwd=clone, env={**os.environ, "PATH": f"{tools}:/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert says in result.stderr, result.stderr
+    assert not (clone / ".venv").exists()
