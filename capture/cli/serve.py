@@ -97,11 +97,15 @@ def web_command(host: str, port: int, dev: bool) -> tuple[list[str], dict[str, s
 def run(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        _check_port_free(args.host, args.port)
+    except StartFailed as exc:
+        print(f"leadcapture: {exc}", file=sys.stderr, flush=True)
+        return 1
     redis_server: EmbeddedRedis | None = None
     children: list[Child] = []
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
-        _check_port_free(args.host, args.port)
         print("Starting Leadcapture…", flush=True)
         redis_url = os.environ.get("REDIS_URL")
         if not redis_url:
