@@ -132,7 +132,7 @@ def test_every_page_of_the_navigation_is_reachable(
 ) -> None:
     page = admin_page(viewport)
     nav = page.get_by_role("navigation", name="Main")
-    pages = ["Prospects", "Forms", "Users", "Submissions", "Settings"]
+    pages = ["Prospects", "Tasks", "Forms", "Users", "Submissions", "Settings"]
     menu = page.locator("summary", has_text="Menu")
     for name in pages:
         if viewport is PHONE:  # behind a menu on a phone
