@@ -1,6 +1,6 @@
 // The prospect card: progressive enhancements only; every form and link works without this file.
 // - "Log call" sets its time to now (in the instance's time zone) when opened, unless it was edited;
-// - an opened form puts the cursor in its first field;
+// - an opened form puts the cursor in its first text field ("Log call" keeps it on its Save button);
 // - "Show older" appends the timeline's next page instead of loading the whole card again.
 (function () {
   "use strict";
@@ -24,9 +24,13 @@
     if (!when || !zone) return;
     var edited = when.getAttribute("aria-invalid") === "true"; // a value sent back with an error stays
     when.addEventListener("input", function () { edited = true; });
+    var save = form.querySelector("button[type=submit]");
     details.addEventListener("toggle", function () {
-      if (!details.open || edited) return;
-      try { when.value = nowIn(zone); } catch (e) { /* an unknown zone: keep the server's time */ }
+      if (!details.open) return;
+      if (!edited) {
+        try { when.value = nowIn(zone); } catch (e) { /* an unknown zone: keep the server's time */ }
+      }
+      if (save && !edited) save.focus({ preventScroll: true }); // Enter saves: still two steps
     });
   }
 
@@ -34,7 +38,7 @@
     document.querySelectorAll("details.disclosure").forEach(function (details) {
       details.addEventListener("toggle", function () {
         if (!details.open) return;
-        var first = details.querySelector("input:not([type=hidden]):not([type=checkbox]), textarea, select");
+        var first = details.querySelector("[data-autofocus]");
         if (first && !details.querySelector("[aria-invalid=true]")) first.focus({ preventScroll: true });
       });
     });
@@ -57,6 +61,8 @@
         })
         .then(function (html) {
           var page = new DOMParser().parseFromString(html, "text/html");
+          // Not a timeline page (signed out meanwhile: the login page): go there the ordinary way.
+          if (!page.getElementById("timeline-list")) throw new Error("not a timeline page");
           var list = document.getElementById("timeline-list");
           var firstNew = null;
           page.querySelectorAll("#timeline-list > li.entry").forEach(function (item) {

@@ -515,3 +515,18 @@ def test_a_status_change_reads_old_to_new_in_the_timeline(as_user, staff, add_pr
     )
     page = card(sales, pid, "?filter=changes")
     assert "Sam Sales changed Status: New → Qualified" in text(page)
+
+
+def test_editing_an_activity_keeps_a_deactivated_owner(as_user, staff, add_prospect, session_factory) -> None:  # type: ignore[no-untyped-def]
+    pid = add_prospect(owner_id=staff["sales"].id)
+    ids = _records(session_factory, staff, pid)
+    with transaction(session_factory) as session:
+        session.get(Activity, ids["activity_id"]).owner_id = staff["sales2"].id
+        session.get(type(staff["sales2"]), staff["sales2"].id).active = False
+    sales = as_user("sales")
+    edit_url = f"/admin/prospects/{pid}/activities/{ids['activity_id']}/edit"
+    form = read_form(sales.get(edit_url).get_data(as_text=True), "activity-edit-form")
+    assert form["owner_id"] == str(staff["sales2"].id)
+    assert sales.post(edit_url, data=with_values(form, subject="Renamed")).status_code == 302
+    with session_factory() as session:
+        assert session.get(Activity, ids["activity_id"]).owner_id == staff["sales2"].id

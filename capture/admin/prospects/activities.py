@@ -81,16 +81,19 @@ def activity_outcome(prospect_id: int, activity_id: int) -> Response | tuple[str
     return redirect(card_url(prospect_id, "activities"))
 
 
-def _edit_page(prospect_id: int, activity_id: int, state: FormState, status: int = 200) -> tuple[str, int]:
+def _edit_page(activity: Activity, state: FormState, status: int = 200) -> tuple[str, int]:
     session = db_session()
-    prospect = get_visible_prospect(session, viewer(), prospect_id)
+    prospect = get_visible_prospect(session, viewer(), activity.parent_id)
+    users = active_users(session)
+    if activity.owner is not None and activity.owner not in users:
+        users.append(activity.owner)  # a deactivated owner stays until someone picks another
     return render_template(
         "admin/prospects/activity_edit.html",
         p=prospect,
-        activity_id=activity_id,
+        activity_id=activity.id,
         state=state,
         contacts=contacts_of(session, Parent.prospect(prospect.id)),
-        user_options=user_options(active_users(session)),
+        user_options=user_options(users),
         **card_vocabulary(),
     ), status
 
@@ -104,14 +107,14 @@ def _edit_page(prospect_id: int, activity_id: int, state: FormState, status: int
 def activity_edit(prospect_id: int, activity_id: int) -> Response | tuple[str, int]:
     activity = _activity(prospect_id, activity_id)
     if request.method == "GET":
-        return _edit_page(prospect_id, activity_id, FormState(activity_values(activity)))
+        return _edit_page(activity, FormState(activity_values(activity)))
     session = db_session()
     values = posted(request.form)
     try:
         update_activity(session, viewer(), activity.id, values, zone())
     except ValidationFailed as exc:
         session.rollback()
-        return _edit_page(prospect_id, activity_id, failed(values, exc.fields), 400)
+        return _edit_page(_activity(prospect_id, activity_id), failed(values, exc.fields), 400)
     session.commit()
     flash("Activity saved.", "info")
     return redirect(card_url(prospect_id, "activities"))

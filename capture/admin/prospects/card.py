@@ -201,4 +201,13 @@ def local_time(moment: datetime | None, fmt: str = SHOWN) -> str:
     return to_local(moment, zone()).strftime(fmt) if moment else ""
 
 
+@bp.app_template_filter("local_span")
+def local_span(start: datetime, end: datetime | None) -> str:
+    """A meeting's time: "2030-01-02 10:00" to "11:00", the end's day shown only when it differs."""
+    if end is None:
+        return local_time(start)
+    same_day = to_local(start, zone()).date() == to_local(end, zone()).date()
+    return f"{local_time(start)}\u2013{local_time(end, '%H:%M' if same_day else SHOWN)}"
+
+
 bp.add_app_template_filter(linkify, "linkify")
