@@ -17,18 +17,29 @@ EMBEDDABLE_CSP = (
     "default-src 'none'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; script-src 'self'; "
     "form-action 'self' https: http:; frame-ancestors *; base-uri 'none'"
 )
-# The admin's live preview runs the real snippet, which styles its Shadow DOM
-# with a <style> element, inside the editor's own iframe. The sandbox gives it
-# an opaque origin, so the submit endpoint refuses a test submission from it.
+# The admin's live preview runs the real snippet inside the editor's own iframe,
+# under as strict a policy as a careful customer site: the snippet styles its
+# Shadow DOM with constructable stylesheets, which style-src does not govern.
+# The sandbox gives it an opaque origin, so the submit endpoint refuses a test
+# submission from it.
 PREVIEW_CSP = (
-    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
     "img-src 'self' data:; frame-ancestors 'self'; form-action 'none'; base-uri 'none'; "
-    "sandbox allow-scripts allow-forms"
+    "require-trusted-types-for 'script'; trusted-types 'none'; sandbox allow-scripts allow-forms"
 )
+# The demo page stands for a careful customer site embedding the snippet: the
+# strict policy, plus Trusted Types enforced.
+DEMO_CSP = f"{STRICT_CSP}; require-trusted-types-for 'script'; trusted-types 'none'"
 _EMBEDDABLE_CSP_NO_INLINE = EMBEDDABLE_CSP.replace(" 'nonce-{nonce}'", "")
 _EMBEDDABLE_ENDPOINTS = {"public.form_page", "public.submit", "public.thanks"}
 _PREVIEW_ENDPOINTS = {"admin.forms.preview"}
-_UNRESTRICTED_ENDPOINTS = {"public.embed_js", "public.definition_json", "public.preflight"}
+_DEMO_ENDPOINTS = {"public.demo_page"}
+_UNRESTRICTED_ENDPOINTS = {
+    "public.embed_js",
+    "public.embed_css",
+    "public.definition_json",
+    "public.preflight",
+}
 
 
 _ALWAYS = (
@@ -71,6 +82,8 @@ def _set_headers(response: Response) -> Response:
         pass
     elif endpoint in _PREVIEW_ENDPOINTS:
         wanted += [("Content-Security-Policy", PREVIEW_CSP), ("X-Frame-Options", "SAMEORIGIN")]
+    elif endpoint in _DEMO_ENDPOINTS:
+        wanted += [("Content-Security-Policy", DEMO_CSP), ("X-Frame-Options", "DENY")]
     else:
         wanted += [("Content-Security-Policy", STRICT_CSP), ("X-Frame-Options", "DENY")]
     if "admin" in request.blueprints or request.path.startswith("/admin"):

@@ -25,3 +25,20 @@ class NotFound(DomainError):
 
 class ValueInUse(DomainError):
     """A list value (status, source, priority) still used by prospects or forms."""
+
+
+class PossibleDuplicate(DomainError):
+    """Creating this would duplicate existing records (``matches``); the caller
+    may link to one of them instead, or confirm and create anyway."""
+
+    def __init__(self, message: str, matches: list[object]):
+        super().__init__(message)
+        self.matches = matches
+
+
+class AlreadyConverted(DomainError):
+    """The prospect was converted (perhaps a moment ago, by someone else)."""
+
+
+class InvalidDomain(DomainError, ValueError):
+    """An allowed-domain entry that is not a host, a ``*.`` wildcard or an origin."""

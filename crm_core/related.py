@@ -2,8 +2,8 @@
 share: who may see and add them — whoever may see the parent — and deleting
 them with their parent, in the caller's transaction.
 
-A new kind of parent (accounts, offers) adds its visibility check to
-``_VISIBLE`` and calls ``delete_related`` from its delete service."""
+Each kind of parent has its visibility check in ``_VISIBLE`` and calls
+``delete_related`` from its delete service."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from crm_core.accounts.visibility import get_visible_account
 from crm_core.activities.models import Activity
 from crm_core.contacts.models import Contact
 from crm_core.errors import NotFound
 from crm_core.notes.models import Note
+from crm_core.offers.visibility import get_visible_offer
 from crm_core.parents import Parent, ParentType
 from crm_core.prospects.models import Prospect
 from crm_core.prospects.visibility import get_visible_prospect
@@ -24,6 +26,8 @@ from crm_core.users.models import User
 
 _VISIBLE: dict[ParentType, Callable[[Session, User, int], object]] = {
     ParentType.PROSPECT: get_visible_prospect,
+    ParentType.ACCOUNT: get_visible_account,
+    ParentType.OFFER: get_visible_offer,
 }
 
 

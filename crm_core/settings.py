@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crm_core.offers.money import is_currency
+
 WEAK_SECRETS = frozenset({"", "dev", "secret", "changeme", "change-me", "development"})
 MIN_SECRET_LENGTH = 32
 
@@ -50,6 +52,8 @@ class Settings:
     # The instance's time zone: what "today" and "overdue" mean for tasks, and
     # where weeks and months start in reports. An IANA name.
     time_zone: str = "UTC"
+    # The currency new offers and products start in (ISO 4217).
+    default_currency: str = "EUR"
     # Which entry point these settings are for (see WEB_NEEDS, WORKER_NEEDS).
     needs: tuple[str, ...] = WEB_NEEDS
 
@@ -90,6 +94,7 @@ class Settings:
                 spam_min_seconds=float(env.get("SPAM_MIN_SECONDS", 3.0)),
                 require_render_token=env.get("REQUIRE_RENDER_TOKEN", "1") == "1",
                 time_zone=env.get("TIME_ZONE", "UTC"),
+                default_currency=env.get("DEFAULT_CURRENCY", "EUR").upper(),
                 needs=needs,
             )
         except ValueError as exc:
@@ -117,6 +122,10 @@ class Settings:
             raise SettingsError(
                 f"TIME_ZONE must be a time zone name such as Europe/Bucharest, not {self.time_zone!r}."
             ) from exc
+        if not is_currency(self.default_currency):
+            raise SettingsError(
+                f"DEFAULT_CURRENCY must be an ISO 4217 code such as RON or EUR, not {self.default_currency!r}."
+            )
         if self.environment not in ("production", "development", "test"):
             raise SettingsError("LEADCAPTURE_ENV must be production, development or test.")
         if (

@@ -58,6 +58,12 @@ def test_prospects_list_benchmark_runs(tmp_path: Path) -> None:
     assert "| deep page |" in out, out
 
 
+def test_transfer_files_benchmark_runs() -> None:
+    out = _run("transfer_files.py", "--quick")
+    for step in ("write-csv", "write-xlsx", "read-csv", "resume-csv", "read-xlsx", "read-xlsx-shared"):
+        assert re.search(rf"\| {step} \| 2,000 \|", out), out
+
+
 def test_intake_benchmark_runs() -> None:
     _need_wrk()
     out = _run("intake.py", "--quick")

@@ -70,3 +70,23 @@ def test_a_worker_job_logs_with_its_job_id(
     job_id = answer.get_json()["id"]
     drain()
     assert f"[job={job_id}]" in captured.getvalue()
+
+
+def test_the_json_submit_path_logs_with_a_request_id_too(
+    client, captured: io.StringIO, make_form, app, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The snippet's submissions are answered ahead of Flask; their log lines carry an id as well."""
+    form = make_form()
+    submitter = app.extensions["lc_submitter"]
+
+    def broken(environ, key):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(submitter, "submit", broken)
+    answer = client.post(
+        f"/f/{form['key']}",
+        json={"name": "Ana"},
+        headers={"Origin": "https://example.com", "X-Request-ID": "edge-7"},
+    )
+    assert answer.status_code == 500 and answer.headers["X-Request-ID"] == "edge-7"
+    assert "[req=edge-7]" in captured.getvalue() and "submission to form" in captured.getvalue()

@@ -17,10 +17,13 @@ from rq.serializers import JSONSerializer
 from rq.utils import now, utcformat
 
 SUBMISSIONS = "submissions"
+# Work that is not a visitor's submission: daily housekeeping (offer expiry).
+MAINTENANCE = "maintenance"
 PROCESS_SUBMISSION = "worker.jobs.process_submission"
+EXPIRE_OFFERS = "worker.periodic.expire_offers"
 
 # The only callables a Leadcapture worker agrees to run (the queue is a trust boundary).
-KNOWN_JOBS = frozenset({PROCESS_SUBMISSION})
+KNOWN_JOBS = frozenset({PROCESS_SUBMISSION, EXPIRE_OFFERS})
 
 # 12 tries, 1 s to 30 min apart (over an hour in all): a database outage of many
 # minutes exhausts no job, the first retries come quickly once it is back, and
@@ -34,6 +37,10 @@ FAILURE_TTL = 30 * 24 * 3600
 
 def submissions_queue(connection: Redis) -> Queue:
     return Queue(SUBMISSIONS, connection=connection, serializer=JSONSerializer)
+
+
+def maintenance_queue(connection: Redis) -> Queue:
+    return Queue(MAINTENANCE, connection=connection, serializer=JSONSerializer)
 
 
 def submission_job(queue: Queue, payload: dict[str, Any]) -> Job:

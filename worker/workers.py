@@ -16,7 +16,16 @@ from crm_core.log_context import configure_logging, log_context
 from crm_core.settings import Settings
 from worker import runtime
 from worker.batches import BATCH_SIZE, Batch, BatchClaimer, current_batch
-from worker.queues import JOB_TIMEOUT, KNOWN_JOBS, PROCESS_SUBMISSION, RESULT_TTL, SUBMISSIONS
+from worker.periodic import schedule_expiry
+from worker.queues import (
+    JOB_TIMEOUT,
+    KNOWN_JOBS,
+    MAINTENANCE,
+    PROCESS_SUBMISSION,
+    RESULT_TTL,
+    SUBMISSIONS,
+    maintenance_queue,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +78,7 @@ class LeadWorker(SimpleWorker):
         room = self.batch_size - 1 - len(riders)
         wait = self.linger - self._age(job) if room else 0.0
         if wait > 0:
-            time.sleep(wait)
+            self.wait_for_company(wait)
             riders += claimer.claim(queue, self.name, room)
         strangers = [rider for rider in riders if rider.func_name != PROCESS_SUBMISSION]
         if strangers:
@@ -93,6 +102,10 @@ class LeadWorker(SimpleWorker):
             claimer.fail(queue, batch.riders, self.name, f"batch led by job {job.id} failed; retrying")
         return None
 
+    def wait_for_company(self, seconds: float) -> None:
+        """The linger: give other submissions ``seconds`` to arrive for this transaction."""
+        time.sleep(seconds)
+
     @staticmethod
     def _age(job: Job) -> float:
         """Seconds since the job was enqueued (0 if unknown)."""
@@ -113,8 +126,9 @@ def run_worker(settings: Settings, *, burst: bool = False, name: str | None = No
     configure_logging()
     runtime.configure(settings.database_url, settings.time_zone)
     connection = Redis.from_url(settings.redis_url)
+    schedule_expiry(maintenance_queue(connection), runtime.zone())
     worker = LeadWorker(
-        [SUBMISSIONS],
+        [SUBMISSIONS, MAINTENANCE],
         connection=connection,
         serializer=JSONSerializer,
         name=name,

@@ -27,7 +27,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from capture.public.answers import cors_headers, error
 from capture.public.form_cache import FormCache
 from capture.public.render_token import RenderTokens
-from capture.public.submitting import UNAVAILABLE, Accepted, Invalid, Submitter
+from capture.public.rich_text_nodes import rich_text_nodes
+from capture.public.submitting import UNAVAILABLE, Accepted, Invalid, Submitter, request_origin
 from crm_core.forms.definition import public_definition
 
 bp = Blueprint("public", __name__)
@@ -38,19 +39,32 @@ def form_cache() -> FormCache:
 
 
 @cache
-def _embed_script() -> tuple[bytes, str]:
-    body = resources.files("embed").joinpath("embed.js").read_bytes()
+def _embed_file(name: str) -> tuple[bytes, str]:
+    body = resources.files("embed").joinpath(name).read_bytes()
     return body, hashlib.sha256(body).hexdigest()[:20]
 
 
-@bp.get("/embed.js")
-def embed_js() -> Response:
-    body, etag = _embed_script()
-    response = Response(body, mimetype="application/javascript")
+def _embed_asset(name: str, mimetype: str) -> Response:
+    """A file host pages load from us: cacheable, revalidated by ETag, and
+    loadable by a host that sends Cross-Origin-Embedder-Policy."""
+    body, etag = _embed_file(name)
+    response = Response(body, mimetype=mimetype)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "public, max-age=300, stale-while-revalidate=86400"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response.make_conditional(request)
+
+
+@bp.get("/embed.js")
+def embed_js() -> Response:
+    return _embed_asset("embed.js", "application/javascript")
+
+
+@bp.get("/embed.css")
+def embed_css() -> Response:
+    """The snippet's styles, for browsers without constructable stylesheets
+    (embed.js carries the same rules inline for all others)."""
+    return _embed_asset("embed.css", "text/css")
 
 
 def _load_definition(key: str, count_view: bool = False) -> dict[str, Any] | None:
@@ -77,6 +91,8 @@ def definition_json(key: str) -> Response:
         response.status_code = 404
     else:
         body = {**public_definition(definition), "submit_url": _submit_url(key)}
+        if body["consent"]:  # as a tree too: the snippet builds it without parsing HTML
+            body["consent"] = {**body["consent"], "nodes": rich_text_nodes(body["consent"]["text"])}
         response = Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:20])
         # Revalidated on every load (a 304 when unchanged) so each view is counted
@@ -124,8 +140,9 @@ def submitter() -> Submitter:
 
 @bp.route("/f/<key>", methods=["OPTIONS"])
 def preflight(key: str) -> Response:
-    """Only JSON posts need a preflight; the snippet posts form-encoded and never does."""
-    origin = request.headers.get("Origin")
+    """Only JSON posts need a preflight; the snippet posts form-encoded and never does.
+    Only the canonical form of an allowed origin is repeated."""
+    origin = request_origin(request.environ)
     try:
         definition = _load_definition(key)
     except (RedisError, SQLAlchemyError):

@@ -1,4 +1,4 @@
-"""The admin-editable lists that forms and prospects point at."""
+"""The admin-editable lists that forms, prospects and offers point at."""
 
 from __future__ import annotations
 
@@ -47,4 +47,28 @@ class Priority(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     color: Mapped[str] = mapped_column(String(7), default="#6b7280")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OfferStatusKind(enum.StrEnum):
+    """What an offer status means, whatever an admin names it."""
+
+    DRAFT = "draft"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
+class OfferStatus(Base):
+    __tablename__ = "offer_statuses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    color: Mapped[str] = mapped_column(String(7), default="#6b7280")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[OfferStatusKind] = mapped_column(
+        Enum(OfferStatusKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=OfferStatusKind.DRAFT,
+    )
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,37 +1,37 @@
 """Reading the lists: their values in order, the default of each, and how many
-prospects and forms use a value (what a delete must move first)."""
+records use a value (what a delete must move first)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core.errors import NotFound
-from crm_core.forms.models import WebForm
 from crm_core.lists.kinds import ListKind
 from crm_core.lists.models import Priority, Source, Status
-from crm_core.prospects.models import Prospect
 
 
 @dataclass(frozen=True)
 class Usage:
-    prospects: int = 0
-    forms: int = 0
+    """How many records of each kind use a value: {"prospect": 3, "form": 1}."""
+
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def in_use(self) -> bool:
-        return bool(self.prospects or self.forms)
+        return any(self.counts.values())
+
+    def count(self, noun: str) -> int:
+        return self.counts.get(noun, 0)
 
     def describe(self) -> str:
-        parts = []
-        if self.prospects:
-            parts.append(f"{self.prospects} prospect{'s' if self.prospects != 1 else ''}")
-        if self.forms:
-            parts.append(f"{self.forms} form{'s' if self.forms != 1 else ''}")
-        return " and ".join(parts) or "nothing"
+        parts = [f"{n} {noun}{'s' if n != 1 else ''}" for noun, n in self.counts.items() if n]
+        if not parts:
+            return "nothing"
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def list_values(session: Session, kind: ListKind) -> list[Any]:
@@ -47,22 +47,24 @@ def get_value(session: Session, kind: ListKind, value_id: int) -> Any:
 
 
 def usage_of(session: Session, kind: ListKind, value_id: int) -> Usage:
-    prospects = session.scalar(
-        select(func.count(Prospect.id)).where(getattr(Prospect, kind.column) == value_id)
-    )
-    forms = session.scalar(select(func.count(WebForm.id)).where(getattr(WebForm, kind.column) == value_id))
-    return Usage(prospects or 0, forms or 0)
+    counts = {}
+    for ref in kind.used_by:
+        column = getattr(ref.model, ref.column)
+        counts[ref.noun] = (
+            session.scalar(select(func.count()).select_from(ref.model).where(column == value_id)) or 0
+        )
+    return Usage(counts)
 
 
 def usage_by_value(session: Session, kind: ListKind) -> dict[int, Usage]:
-    counts: dict[int, list[int]] = {}
-    for model, slot in ((Prospect, 0), (WebForm, 1)):
-        column = getattr(model, kind.column)
+    counts: dict[int, dict[str, int]] = {}
+    for ref in kind.used_by:
+        column = getattr(ref.model, ref.column)
         for value_id, count in session.execute(
-            select(column, func.count(model.id)).where(column.is_not(None)).group_by(column)
+            select(column, func.count()).where(column.is_not(None)).group_by(column)
         ):
-            counts.setdefault(value_id, [0, 0])[slot] = count
-    return {value_id: Usage(*pair) for value_id, pair in counts.items()}
+            counts.setdefault(value_id, {})[ref.noun] = count
+    return {value_id: Usage(nouns) for value_id, nouns in counts.items()}
 
 
 def default_status_id(session: Session) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from crm_core.lists.models import StatusKind
+from crm_core.lists.models import OfferStatusKind, StatusKind
 
 _COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use a colour like #1f6feb.")
 
@@ -40,8 +40,18 @@ class StatusSchema(ColouredValueSchema):
     )
 
 
+class OfferStatusSchema(ColouredValueSchema):
+    kind = fields.Enum(
+        OfferStatusKind,
+        by_value=True,
+        load_default=OfferStatusKind.DRAFT,
+        error_messages={"unknown": "Choose draft, sent, accepted, rejected or expired."},
+    )
+
+
 SCHEMAS: dict[str, ListValueSchema] = {
     "statuses": StatusSchema(),
     "sources": ListValueSchema(),
     "priorities": ColouredValueSchema(),
+    "offer-statuses": OfferStatusSchema(),
 }

@@ -15,10 +15,9 @@ from crm_core.errors import DomainError, ValidationFailed, ValueInUse
 from crm_core.forms.models import WebForm
 from crm_core.forms.publishing import mark_changed
 from crm_core.lists.kinds import ListKind, ListValue
-from crm_core.lists.models import Priority, Source, Status, StatusKind
+from crm_core.lists.models import OfferStatus, OfferStatusKind, Priority, Source, Status, StatusKind
 from crm_core.lists.queries import get_value, list_values, usage_of
 from crm_core.lists.schemas import SCHEMAS
-from crm_core.prospects.models import Prospect
 
 DEFAULT_STATUSES = [
     ("New", "#2563eb", StatusKind.OPEN, True),
@@ -37,6 +36,13 @@ DEFAULT_SOURCES = [
     ("Other", False),
 ]
 DEFAULT_PRIORITIES = [("Low", "#6b7280", False), ("Medium", "#d97706", True), ("High", "#dc2626", False)]
+DEFAULT_OFFER_STATUSES = [
+    ("Draft", "#6b7280", OfferStatusKind.DRAFT, True),
+    ("Sent", "#2563eb", OfferStatusKind.SENT, False),
+    ("Accepted", "#16a34a", OfferStatusKind.ACCEPTED, False),
+    ("Rejected", "#dc2626", OfferStatusKind.REJECTED, False),
+    ("Expired", "#9ca3af", OfferStatusKind.EXPIRED, False),
+]
 
 
 def ensure_default_lists(session: Session) -> None:
@@ -50,6 +56,9 @@ def ensure_default_lists(session: Session) -> None:
     if session.scalar(select(Priority.id).limit(1)) is None:
         for pos, (name, color, default) in enumerate(DEFAULT_PRIORITIES):
             session.add(Priority(name=name, color=color, position=pos, is_default=default))
+    if session.scalar(select(OfferStatus.id).limit(1)) is None:
+        for pos, (name, color, kind, default) in enumerate(DEFAULT_OFFER_STATUSES):
+            session.add(OfferStatus(name=name, color=color, kind=kind, position=pos, is_default=default))
     session.flush()
 
 
@@ -101,7 +110,7 @@ def update_value(session: Session, kind: ListKind, value_id: int, data: dict[str
 
 
 def delete_value(session: Session, kind: ListKind, value_id: int, move_to: int | None = None) -> list[int]:
-    """Delete a value; prospects and forms using it move to ``move_to`` first.
+    """Delete a value; the records using it (prospects, forms, …) move to ``move_to`` first.
     Refused (``ValueInUse``) when it is in use and no replacement is given.
     Returns the ids of the forms whose presets moved (they are republished on commit)."""
     value = get_value(session, kind, value_id)
@@ -121,15 +130,18 @@ def delete_value(session: Session, kind: ListKind, value_id: int, move_to: int |
             f"“{value.name}” is used by {usage.describe()}. "
             f"Choose another {kind.singular} to move them to, then delete."
         )
-    column = kind.column
-    changed_forms = list(session.scalars(select(WebForm.id).where(getattr(WebForm, column) == value_id)))
-    if replacement is not None:
-        session.execute(
-            update(Prospect).where(getattr(Prospect, column) == value_id).values({column: replacement.id})
-        )
-        session.execute(
-            update(WebForm).where(getattr(WebForm, column) == value_id).values({column: replacement.id})
-        )
+    changed_forms: list[int] = []
+    for ref in kind.used_by:
+        column = getattr(ref.model, ref.column)
+        if ref.model is WebForm:
+            changed_forms = list(session.scalars(select(WebForm.id).where(column == value_id)))
+        if replacement is not None:
+            session.execute(
+                update(ref.model)
+                .where(column == value_id)
+                .values({ref.column: replacement.id})
+                .execution_options(synchronize_session=False)
+            )
     if value.is_default:
         _make_only_default(session, kind, replacement or remaining[0])
     session.delete(value)

@@ -113,6 +113,12 @@ class Prospect(Base):
     # Kept by the task and activity services in the same transaction as the
     # change, so the list can filter ("has overdue tasks") and show "next task
     # due" / "last activity" at a million prospects without a join.
+    # Set by convert / allocate: the account it became (the offer made then
+    # points back here, ``Offer.prospect_id``).
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"), index=True)
+    converted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    converted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
     open_tasks: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_task_due: Mapped[date | None] = mapped_column(Date)
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -123,7 +129,7 @@ class Prospect(Base):
     status: Mapped[Status | None] = relationship(lazy="joined")
     priority: Mapped[Priority | None] = relationship(lazy="joined")
     source: Mapped[Source | None] = relationship(lazy="joined")
-    owner: Mapped[User | None] = relationship(lazy="joined")
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id], lazy="joined")
     form: Mapped[WebForm | None] = relationship(lazy="joined")
 
 

@@ -10,18 +10,27 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from crm_core.db import utcnow
-from crm_core.errors import ValidationFailed
+from crm_core.errors import DomainError, ValidationFailed
+from crm_core.events.payloads import prospect_data
+from crm_core.events.services import record_event, record_events
 from crm_core.lists.queries import default_priority_id, default_source_id, default_status_id
 from crm_core.parents import ParentType
 from crm_core.prospects.history import display_value, record_change
 from crm_core.prospects.models import PROSPECT_TEXT_FIELDS, Prospect
 from crm_core.prospects.schemas import EDITABLE_FIELDS, LOOKUP_FIELDS, validate_prospect
-from crm_core.prospects.status import UTC_ZONE, entered_status
-from crm_core.prospects.visibility import get_visible_prospect, visible_clauses, visible_ids
+from crm_core.prospects.status import (
+    CONVERT_FIRST,
+    UTC_ZONE,
+    check_editable,
+    check_status_change,
+    converted_status_ids,
+    entered_status,
+)
+from crm_core.prospects.visibility import get_visible_prospect, visible_clauses, visible_ids, visible_names
 from crm_core.related import delete_related
 from crm_core.text.search import search_text
 from crm_core.users.models import User
@@ -35,6 +44,8 @@ def create_prospect(
     """Manual entry. Unset status, source and priority get the defaults; the
     prospect enters its status (automatic tasks) like any other."""
     values = validate_prospect(session, data)
+    if values["status_id"] in converted_status_ids(session):
+        raise DomainError(CONVERT_FIRST)
     for field, default in (
         ("status_id", default_status_id),
         ("source_id", default_source_id),
@@ -52,6 +63,7 @@ def create_prospect(
     }
     record_change(session, prospect.id, editor, "created", changes)
     session.flush()
+    record_event(session, "prospect.created", {"prospect": prospect_data(prospect), "by_user_id": editor.id})
     entered_status(session, [(prospect.id, prospect.owner_id, prospect.status_id)], editor, zone)
     return prospect
 
@@ -61,6 +73,7 @@ def update_prospect(
 ) -> Prospect:
     """Edit the fields posted (the edit form posts them all); history keeps the differences."""
     prospect = get_visible_prospect(session, editor, prospect_id)
+    check_editable(prospect)
     current = _current_values(prospect)
     # Only what changed is checked: a value captured before a rule existed
     # does not block an unrelated edit.
@@ -70,6 +83,8 @@ def update_prospect(
         if name in data and str(data[name] or "").strip() != current[name].strip()
     ]
     values = validate_prospect(session, data, changed)
+    if "status_id" in values:
+        check_status_change(session, prospect, values["status_id"])
     old_status = prospect.status_id
     _apply(session, prospect, editor, values)
     if prospect.status_id != old_status:
@@ -87,6 +102,7 @@ def _current_values(prospect: Prospect) -> dict[str, Any]:
 
 def _apply(session: Session, prospect: Prospect, editor: User, values: Mapping[str, Any]) -> None:
     changes: dict[str, list[str]] = {}
+    old_status_id = prospect.status_id
     for field, new in values.items():
         old = getattr(prospect, field)
         if old != new:
@@ -98,11 +114,17 @@ def _apply(session: Session, prospect: Prospect, editor: User, values: Mapping[s
     prospect.updated_at = utcnow()
     record_change(session, prospect.id, editor, "updated", changes)
     session.flush()
+    _record_update_events(session, prospect, editor, changes, old_status_id)
 
 
 def delete_prospect(session: Session, editor: User, prospect_id: int) -> None:
     """The prospect and everything hanging off it, in one transaction."""
     prospect = get_visible_prospect(session, editor, prospect_id)
+    record_event(
+        session,
+        "prospect.deleted",
+        {"prospect": {"id": prospect.id, "name": prospect.name}, "by_user_id": editor.id},
+    )
     delete_related(session, ParentType.PROSPECT, [prospect.id])
     session.execute(delete(Prospect).where(Prospect.id == prospect.id))
     session.expunge(prospect)
@@ -127,6 +149,7 @@ def bulk_update(
         raise ValidationFailed({field: ["Choose a value from the list."]})
     column = getattr(Prospect, field)
     targets = visible_ids(session, editor, list(ids)[:MAX_BULK])
+    _check_bulk(session, targets, field, value)
     rows = session.execute(
         select(Prospect.id, column, Prospect.owner_id).where(
             Prospect.id.in_(targets), column.is_distinct_from(value)
@@ -144,18 +167,73 @@ def bulk_update(
     )
     for row in rows:
         old = getattr(row, field)
-        record_change(
-            session, row.id, editor, "updated", {field: [display_value(session, field, old), new_label]}
-        )
+        change = {field: [display_value(session, field, old), new_label]}
+        record_change(session, row.id, editor, "updated", change)
     session.flush()
+    olds = {row.id: getattr(row, field) for row in rows}
+    for prospect in session.scalars(
+        select(Prospect).where(Prospect.id.in_(changed)).execution_options(populate_existing=True)
+    ):
+        old = olds[prospect.id]
+        change = {field: [display_value(session, field, old), new_label]}
+        _record_update_events(
+            session, prospect, editor, change, old if field == "status_id" else prospect.status_id
+        )
     if field == "status_id" and value is not None:
         entered_status(session, [(row.id, row.owner_id, value) for row in rows], editor, zone)
     return len(changed)
 
 
+def _record_update_events(
+    session: Session,
+    prospect: Prospect,
+    editor: User,
+    changes: dict[str, list[str]],
+    old_status_id: int | None,
+) -> None:
+    """prospect.updated for any change; prospect.status_changed too when the status moved."""
+    data = prospect_data(prospect)
+    events = [("prospect.updated", {"prospect": data, "changes": changes, "by_user_id": editor.id})]
+    if "status_id" in changes:
+        events.append(
+            (
+                "prospect.status_changed",
+                {
+                    "prospect": data,
+                    "from_status_id": old_status_id,
+                    "to_status_id": prospect.status_id,
+                    "by_user_id": editor.id,
+                },
+            )
+        )
+    record_events(session, events)
+
+
+def _check_bulk(session: Session, targets: list[int], field: str, value: int | None) -> None:
+    """Converted prospects are read-only, and none becomes converted without an account."""
+    if not targets:
+        return
+    converted = session.scalar(
+        select(func.count()).where(Prospect.id.in_(targets), Prospect.converted_at.is_not(None))
+    )
+    if converted:
+        raise DomainError(
+            f"{converted} of the selected prospects are converted and read-only; leave them out."
+        )
+    if field == "status_id" and value in converted_status_ids(session):
+        raise DomainError(CONVERT_FIRST)
+
+
 def bulk_delete(session: Session, editor: User, ids: Sequence[int]) -> int:
     targets = visible_ids(session, editor, list(ids)[:MAX_BULK])
     if targets:
+        record_events(
+            session,
+            [
+                ("prospect.deleted", {"prospect": {"id": pid, "name": name}, "by_user_id": editor.id})
+                for pid, name in visible_names(session, editor, targets)
+            ],
+        )
         delete_related(session, ParentType.PROSPECT, targets)
         session.execute(
             delete(Prospect)

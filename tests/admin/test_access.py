@@ -25,6 +25,7 @@ from crm_core.prospects.services import create_prospect
 from crm_core.settings import Settings
 from crm_core.tasks.services import create_task
 from tests.admin.conftest import UserFactory
+from tests.tasks.rows import a_template
 
 # Public by design besides the ``public.`` blueprint and static files.
 PUBLIC_ENDPOINTS = {"admin.account.login", "health.healthz"}
@@ -53,12 +54,22 @@ EXPECTED_ROLES: dict[str, set[Role]] = {
     "admin.settings.update": ADMIN,
     "admin.settings.delete_confirm": ADMIN,
     "admin.settings.delete": ADMIN,
+    "admin.settings.task_templates": ADMIN,
+    "admin.settings.task_template_new": ADMIN,
+    "admin.settings.task_template_edit": ADMIN,
+    "admin.settings.task_template_delete": ADMIN,
     "admin.users.index": ADMIN,
     "admin.users.create": ADMIN,
     "admin.users.active": ADMIN,
     "admin.users.reset_password": ADMIN,
     "admin.users.role": ADMIN,
     "admin.prospects.index": EVERYONE,
+    "admin.tasks.index": EVERYONE,
+    "admin.tasks.new": EVERYONE,
+    "admin.tasks.edit": EVERYONE,
+    "admin.tasks.set_status": EVERYONE,
+    "admin.tasks.reschedule": EVERYONE,
+    "admin.tasks.delete": EVERYONE,
 }
 
 
@@ -197,8 +208,11 @@ def existing_ids(
         "prospect_id": records["prospect_id"],
         "contact_id": records["contact_id"],
         "activity_id": records["activity_id"],
+        # A task on that prospect (nobody owns it: admins and marketing reach it, sales get 404),
+        # so both the Tasks pages and the card's task routes reach a real row.
         "task_id": records["task_id"],
         "note_id": records["note_id"],
+        "template_id": a_template(db, status_id),
     }
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import json
+import re
 import urllib.request
+from importlib import resources
 from urllib.error import HTTPError
 
 import pytest
@@ -23,7 +26,7 @@ def test_script_tag_renders_the_form_right_after_itself(page, live_server, host_
     )
     page.goto(url)
     host = page.locator("script[data-form] + div")
-    labels = host.locator("label:not(.hp label)")
+    labels = host.locator("label")
     labels.first.wait_for()
     assert labels.all_inner_texts() == ["Name *", "Email *", "Phone", "Company", "Message"]
     assert host.locator("button").inner_text() == "Send"
@@ -76,21 +79,27 @@ def test_placeholder_div_renders_in_place_and_hides_its_fallback(page, live_serv
     assert page.get_by_label("Email").is_visible()
 
 
-HOSTILE_CSS = """<style>
+HOSTILE_CSS = """
 * { all: unset; }
 html, body { display: block; background: #0b0d12; color: #e6e6e6; font-size: 62.5%; }
 input { display: none; }
 button { color: inherit; background: transparent; }
 div { opacity: .9; }
-</style>"""
+[hidden] { display: block !important; }
+"""
 
 
-def test_hostile_host_css_does_not_reach_the_form(page, host_form, host_page, screenshot):
+def test_hostile_host_css_does_not_reach_the_form(page, host_form, host_page, host_site, screenshot):
     form = host_form(button_bg="#d92d20", button_fg="#fffbe6", button_text="Get a quote")
-    page.goto(host_page(f'<div data-leadcapture-form="{form["key"]}"></div>', head=HOSTILE_CSS))
+    css = host_site("hostile.css", HOSTILE_CSS)
+    page.goto(
+        host_page(
+            f'<div data-leadcapture-form="{form["key"]}"></div>', head=f'<link rel="stylesheet" href="{css}">'
+        )
+    )
     button = page.locator(f"{FORM} button")
     button.wait_for()
-    fields = page.locator(f"{FORM} input:not([type=hidden]):not(#lchp), {FORM} textarea")
+    fields = page.locator(f"{FORM} form > div:not([hidden]) :is(input, textarea)")
     assert fields.count() == 5
     for field in fields.all():
         assert field.is_visible()
@@ -122,3 +131,18 @@ def test_embed_js_fits_the_budget_and_is_served_with_an_etag(live_server):
         urllib.request.urlopen(request)
     assert not_modified.value.code == 304
     not_modified.value.close()
+
+
+def test_embed_css_is_served_and_is_what_embed_js_carries(live_server):
+    """One source for the styles: embed.js carries embed.css (inlined by the build),
+    and {base}/embed.css serves it to browsers without constructable stylesheets."""
+    source = (resources.files("embed") / "embed.css").read_text()
+    with urllib.request.urlopen(f"{live_server.url}/embed.css") as response:
+        assert response.read().decode() == source
+        assert response.headers["Content-Type"].startswith("text/css")
+        assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+        assert response.headers["ETag"]
+    # The build's minification: comments out, lines trimmed and joined (dev/build.sh).
+    inlined = "".join(line.strip() for line in re.sub(r"/\*.*?\*/", "", source, flags=re.S).split("\n"))
+    script = (resources.files("embed") / "embed.js").read_text()
+    assert json.dumps(inlined)[1:-1] in script, "embed.js is stale: run sh embed/dev/build.sh"

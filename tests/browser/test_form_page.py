@@ -6,6 +6,8 @@ import urllib.request
 
 import pytest
 
+from tests.browser.policies import strict_csp
+
 pytestmark = pytest.mark.browser
 
 THANKS = "Thanks, we'll call you."
@@ -42,26 +44,32 @@ def test_without_javascript_the_plain_form_posts_and_lands_on_the_thank_you_page
     assert (prospect.name, prospect.email) == ("[Web] Ana Popescu ș ț", "ana@example.ro")
 
 
-HOST_LISTENER = """<script>
+# The README's listener, as a file of the host site: its CSP allows no inline script.
+HOST_LISTENER = """
 window.heights = [];
 addEventListener('message', e => {
   if (e.origin !== '%(origin)s' || (e.data || {}).type !== 'leadcapture:height') return;
   heights.push(e.data);
   document.querySelectorAll('iframe').forEach(f => f.contentWindow === e.source && (f.style.height = e.data.height + 'px'));
 });
-</script>"""
+"""
+FRAME_CSS = "iframe { width: 100%; border: 0; height: 50px; }"
 
 
 def test_iframe_variant_reports_its_height_to_the_host(
-    page, live_server, host_form, host_page, prospects, drain
+    page, live_server, host_form, host_page, host_site, prospects, drain
 ):
+    """On a host with a strict CSP: ``frame-src`` our origin is all the iframe needs."""
     form = host_form()
     src = f"{live_server.url}/f/{form['key']}?frame=1"
+    listener = host_site("listener.js", HOST_LISTENER % {"origin": live_server.url})
+    css = host_site("frame.css", FRAME_CSS)
     page.goto(
         host_page(
-            HOST_LISTENER % {"origin": live_server.url}
-            + f'<iframe src="{src}" title="Contact us" style="width:100%;border:0;height:50px"></iframe>',
+            f'<iframe src="{src}" title="Contact us"></iframe>',
+            head=f'<link rel="stylesheet" href="{css}"><script src="{listener}"></script>',
             script=False,
+            csp=strict_csp(live_server.url, f"frame-src {live_server.url}"),
         )
     )
     page.wait_for_function("window.heights.length > 0")
@@ -95,3 +103,23 @@ def test_the_plain_page_loads_no_frame_script(live_server, make_form):
     assert "frame.js" not in plain and "frame=1" not in plain
     assert "frame.js" in framed and f'action="/f/{form["key"]}?frame=1"' in framed
     assert "frame-ancestors *" in csp and "script-src 'self'" in csp
+
+
+def test_the_plain_pages_honeypot_stays_hidden_without_its_stylesheet(browser, live_server, make_form, drain):
+    """A visitor whose browser did not load public.css (blocked, slow, reader
+    mode) must never see, reach or fill the honeypot: that would quarantine a
+    real lead as spam."""
+    form = make_form()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.route("**/*.css", lambda route: route.abort())
+        page.goto(f"{live_server.url}/f/{form['key']}")
+        trap = page.locator("input[name=_lc_hp]")
+        assert trap.count() == 1 and not trap.is_visible()
+        assert page.get_by_label("Website").count() == 0
+        for _ in range(8):  # Tab through the whole form: the trap never takes focus
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement && document.activeElement.name") != "_lc_hp"
+    finally:
+        context.close()

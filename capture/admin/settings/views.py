@@ -12,7 +12,7 @@ from capture.admin.auth import roles_required
 from capture.admin.settings import bp
 from capture.database import db_session
 from crm_core.errors import DomainError, ValidationFailed
-from crm_core.lists.kinds import KINDS, STATUS_KIND_LABELS, ListKind, get_kind
+from crm_core.lists.kinds import KINDS, ListKind, get_kind
 from crm_core.lists.queries import get_value, list_values, usage_by_value, usage_of
 from crm_core.lists.services import add_value, delete_value, update_value
 from crm_core.permissions import SETTINGS_MANAGERS
@@ -45,7 +45,7 @@ def _list_page(
         kinds=KINDS,
         rows=list_values(db, kind),
         usage=usage_by_value(db, kind),
-        status_kinds=STATUS_KIND_LABELS,
+        status_kinds=kind.kind_labels,
         errors=errors or {},
         failed_id=failed_id,
         values=values or {},

@@ -1,0 +1,1 @@
+"""Accounts: the customers prospects become (companies or persons), with their records."""

@@ -1,0 +1,17 @@
+"""What the lists' filters share: the owner filter's tokens — user ids, "me"
+(whoever looks) — resolved for the viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from crm_core.users.models import User
+
+OWNER_ME = "me"
+
+
+def owner_ids(tokens: Iterable[str], viewer: User) -> list[int]:
+    ids = {
+        viewer.id if item == OWNER_ME else int(item) for item in tokens if item == OWNER_ME or item.isdigit()
+    }
+    return sorted(ids)

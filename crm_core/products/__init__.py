@@ -1,0 +1,1 @@
+"""The products and services catalogue offer lines are picked from."""
