@@ -530,3 +530,33 @@ def test_editing_an_activity_keeps_a_deactivated_owner(as_user, staff, add_prosp
     assert sales.post(edit_url, data=with_values(form, subject="Renamed")).status_code == 302
     with session_factory() as session:
         assert session.get(Activity, ids["activity_id"]).owner_id == staff["sales2"].id
+
+
+def test_a_task_on_the_card_opens_the_full_task_form_and_comes_back(
+    as_user, staff, add_prospect, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    pid = add_prospect(owner_id=staff["sales"].id)
+    ids = _records(session_factory, staff, pid)
+    sales = as_user("sales")
+    page = card(sales, pid)
+    back = f"next=/admin/prospects/{pid}%23tasks"
+    edit = f"/admin/tasks/{ids['task_id']}?{back}"
+    assert f'href="{edit}"' in page
+    assert f'href="/admin/tasks/new?prospect={pid}&amp;{back}"' in page
+    form = sales.get(edit).get_data(as_text=True)
+    token = read_form(page, "task-form")["csrf_token"]
+    response = sales.post(
+        edit,
+        data={
+            "csrf_token": token,
+            "name": "Call back",
+            "description": "About the offer",
+            "next": f"/admin/prospects/{pid}#tasks",
+            "status": "open",
+            "owner_id": str(staff["sales"].id),
+        },
+    )
+    assert "Call back" in form and response.status_code == 302
+    assert response.headers["Location"].endswith(f"/admin/prospects/{pid}#tasks")
+    with session_factory() as session:
+        assert session.get(Task, ids["task_id"]).description == "About the offer"
