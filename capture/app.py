@@ -9,7 +9,17 @@ from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from capture import admin, database, errors, health, public, redis_client, request_logging, security_headers
+from capture import (
+    admin,
+    database,
+    errors,
+    event_wakeup,
+    health,
+    public,
+    redis_client,
+    request_logging,
+    security_headers,
+)
 from capture.cookie_session import CookieSessionInterface
 from crm_core.settings import Settings, SettingsError
 
@@ -23,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _configure(app, settings)
     database.init_app(app)
     redis_client.init_app(app)
+    event_wakeup.init_app(app)
     csrf.init_app(app)
     request_logging.init_app(app)
     security_headers.init_app(app)

@@ -71,7 +71,15 @@ def run(args: argparse.Namespace) -> int:
         redis = environment.redis(settings)
         assert redis is not None
         publish_all(redis, factory)
-        worker_env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+        # The worker signs webhooks (SECRET_KEY) and links mails back here (PUBLIC_BASE_URL).
+        worker_env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "SECRET_KEY": settings.secret_key,
+            "PUBLIC_BASE_URL": base_url,
+            "LEADCAPTURE_ENV": os.environ.get("LEADCAPTURE_ENV", "development"),
+        }
         worker_process = subprocess.Popen(
             [sys.executable, "-m", "capture.cli", "worker"], env=worker_env, start_new_session=True
         )
