@@ -23,6 +23,7 @@ from crm_core.users.models import User
 # After the n-th failed attempt, wait MAIL_RETRY_DELAYS[n-1] seconds (about two days in all).
 MAIL_RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 24 * 3600)
 LEASE = timedelta(seconds=120)
+EARLY = timedelta(seconds=2)  # RQ's scheduler keeps whole seconds (see webhooks.services)
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def claim_mail(session: Session, mail_id: int) -> OutboxMail | None:
         .where(
             OutboxMail.id == mail_id,
             OutboxMail.state == MailState.QUEUED,
-            OutboxMail.next_attempt_at <= moment,
+            OutboxMail.next_attempt_at <= moment + EARLY,
         )
         .values(state=MailState.SENDING, attempts=OutboxMail.attempts + 1, lease_until=moment + LEASE)
     )

@@ -29,6 +29,9 @@ from crm_core.webhooks.transport import Answer
 # A claimed delivery returns to the queue if its worker has not recorded an
 # outcome by then (killed mid-send): longer than the 15 s timeout plus the job's margins.
 LEASE = timedelta(seconds=60)
+# RQ's scheduler keeps whole seconds and several hosts' clocks differ a little:
+# a retry job may start up to this much before its row's time.
+EARLY = timedelta(seconds=2)
 
 
 def _load(form: dict[str, Any], policy: TargetPolicy) -> dict[str, Any]:
@@ -143,7 +146,7 @@ def claim_delivery(session: Session, delivery_id: int) -> Claimed | None:
         .where(
             WebhookDelivery.id == delivery_id,
             WebhookDelivery.state == DeliveryState.PENDING,
-            WebhookDelivery.next_attempt_at <= moment,
+            WebhookDelivery.next_attempt_at <= moment + EARLY,
             WebhookDelivery.endpoint_id.in_(
                 select(WebhookEndpoint.id).where(WebhookEndpoint.active.is_(True))
             ),
