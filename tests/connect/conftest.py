@@ -25,8 +25,10 @@ from rq import Queue
 from rq.scheduler import RQScheduler
 
 from capture.embedded_redis import free_port
+from crm_core.events.wakeup import on_events_committed
 from crm_core.settings import Settings
 from worker import outbound, runtime
+from worker.enqueueing import wake_dispatcher
 from worker.queues import MAINTENANCE, OUTBOUND
 from worker.workers import LeadWorker
 
@@ -163,12 +165,24 @@ def connect_settings(settings: Settings, receiver: Receiver) -> Settings:
     )
 
 
+# The worker's after-commit wake-up, registered once per session factory (they
+# live for the test session) and pointed at the current test's Redis.
+_hooked: set[int] = set()
+_wake: dict[str, Redis] = {}
+
+
 @pytest.fixture
-def worker_outbound(connect_settings: Settings, database_url: str) -> Callable[..., outbound.Outbound]:
+def worker_outbound(
+    connect_settings: Settings, database_url: str, redis: Redis
+) -> Callable[..., outbound.Outbound]:
     """Configure this process as a worker would be (``run_worker``), optionally with SMTP."""
+    _wake["redis"] = redis
 
     def configure(**overrides: Any) -> outbound.Outbound:
-        runtime.configure(database_url)
+        factory = runtime.configure(database_url)
+        if id(factory) not in _hooked:
+            _hooked.add(id(factory))
+            on_events_committed(factory, lambda: wake_dispatcher(_wake["redis"]))
         return outbound.configure(replace(connect_settings, **overrides))
 
     configure()
