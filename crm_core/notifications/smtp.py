@@ -74,11 +74,11 @@ def build_message(
     message["To"] = Address(addr_spec=recipient)
     # One line, whatever a visitor typed into the name that ends up in it.
     message["Subject"] = " ".join(subject.split())
-    message["Content-Language"] = language
     message["Message-ID"] = make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    message["Content-Language"] = language  # after the parts: set_content clears Content-* headers
     return message
 
 

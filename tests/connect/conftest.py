@@ -23,6 +23,7 @@ from aiosmtpd.controller import Controller
 from redis import Redis
 from rq import Queue
 from rq.scheduler import RQScheduler
+from sqlalchemy.orm import Session, sessionmaker
 
 from capture.embedded_redis import free_port
 from crm_core.events.wakeup import on_events_committed
@@ -171,18 +172,24 @@ _hooked: set[int] = set()
 _wake: dict[str, Redis] = {}
 
 
+def _hook(factory: sessionmaker[Session]) -> None:
+    if id(factory) not in _hooked:
+        _hooked.add(id(factory))
+        on_events_committed(factory, lambda: wake_dispatcher(_wake["redis"]))
+
+
 @pytest.fixture
 def worker_outbound(
-    connect_settings: Settings, database_url: str, redis: Redis
+    connect_settings: Settings, database_url: str, redis: Redis, session_factory: sessionmaker[Session]
 ) -> Callable[..., outbound.Outbound]:
-    """Configure this process as a worker would be (``run_worker``), optionally with SMTP."""
+    """Configure this process as a worker would be (``run_worker``), optionally
+    with SMTP; commits through the test's own session factory wake the
+    dispatcher too, as the web app's do."""
     _wake["redis"] = redis
+    _hook(session_factory)
 
     def configure(**overrides: Any) -> outbound.Outbound:
-        factory = runtime.configure(database_url)
-        if id(factory) not in _hooked:
-            _hooked.add(id(factory))
-            on_events_committed(factory, lambda: wake_dispatcher(_wake["redis"]))
+        _hook(runtime.configure(database_url))
         return outbound.configure(replace(connect_settings, **overrides))
 
     configure()

@@ -32,6 +32,7 @@ from crm_core.webhooks.services import claim_delivery, rotate_secret
 from tests.connect.conftest import Receiver
 from tests.connect.factories import add_endpoint, add_user, attempts, deliveries
 from worker import outbound
+from worker.enqueueing import DISPATCH_QUEUED_KEY
 from worker.queues import OUTBOUND
 from worker.sweep import purge_outbox, sweep
 
@@ -57,8 +58,6 @@ def test_each_event_is_dispatched_once(
         second = dispatch_pending(session, MAILS, ZoneInfo("UTC"))
     assert (first.events, len(first.deliveries), second.events, second.deliveries) == (3, 3, 0, [])
     assert {d.endpoint_id for d in deliveries(session_factory)} == {wanting}
-        {d.endpoint_id for d in deliveries(session_factory)}
-    ) == 1
     assert len({d.event_id for d in deliveries(session_factory)}) == 3
 
 
@@ -84,8 +83,10 @@ def test_a_lost_wake_up_is_covered_by_the_sweep(
     pump: Callable[..., None],
 ) -> None:
     _, receiver.secret = add_endpoint(session_factory, connect_settings, receiver.url)
-    record(session_factory, 2)  # committed, but nobody woke the dispatcher (the process died here)
-    assert Queue(OUTBOUND, connection=redis).count == 0
+    record(session_factory, 2)
+    # The process died between the commit and the enqueue: no dispatch job is waiting.
+    Queue(OUTBOUND, connection=redis).empty()
+    redis.delete(DISPATCH_QUEUED_KEY)
     summary = sweep(redis)
     assert summary["dispatched"] == 2
     pump(lambda: len(receiver.requests) == 2)
