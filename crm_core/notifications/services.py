@@ -75,7 +75,16 @@ def _load(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
     try:
         return schema.load(data)  # type: ignore[no-any-return]
     except ValidationError as exc:
-        raise ValidationFailed({k: list(v) for k, v in exc.messages.items()}) from exc  # type: ignore[union-attr]
+        raise ValidationFailed({k: _flat(v) for k, v in exc.messages.items()}) from exc  # type: ignore[union-attr]
+
+
+def _flat(messages: Any) -> list[str]:
+    """A list field's messages come per item (``{1: [...]}``): one list for the field."""
+    if isinstance(messages, dict):
+        return [m for value in messages.values() for m in _flat(value)]
+    if isinstance(messages, list):
+        return [m for value in messages for m in _flat(value)]
+    return [str(messages)]
 
 
 def save_preferences(session: Session, user_id: int, form: dict[str, Any]) -> NotificationPreference:

@@ -18,6 +18,7 @@ from crm_core.models import Role, Status
 from crm_core.permissions import ALL_ROLES
 from crm_core.settings import Settings
 from tests.admin.conftest import UserFactory
+from tests.connect.factories import connect_ids
 
 # Public by design besides the ``public.`` blueprint and static files.
 PUBLIC_ENDPOINTS = {"admin.account.login", "health.healthz"}
@@ -52,6 +53,19 @@ EXPECTED_ROLES: dict[str, set[Role]] = {
     "admin.users.reset_password": ADMIN,
     "admin.users.role": ADMIN,
     "admin.prospects.index": EVERYONE,
+    "admin.webhooks.index": ADMIN,
+    "admin.webhooks.create": ADMIN,
+    "admin.webhooks.detail": ADMIN,
+    "admin.webhooks.update": ADMIN,
+    "admin.webhooks.rotate": ADMIN,
+    "admin.webhooks.redeliver": ADMIN,
+    "admin.notifications.outbox": ADMIN,
+    "admin.notifications.mail": ADMIN,
+    "admin.notifications.mail_html": ADMIN,
+    "admin.notifications.mine": EVERYONE,
+    "admin.notifications.save_mine": EVERYONE,
+    "admin.notifications.form_mails": FORMS,
+    "admin.notifications.save_form_mails": FORMS,
 }
 
 
@@ -165,10 +179,12 @@ def existing_ids(
     """Real rows for the URL's ids, so allowed roles reach the real page."""
     status_id = db.scalar(select(Status.id).order_by(Status.position).limit(1))
     assert status_id is not None
+    form_id = make_form()["form_id"]
     return {
-        "form_id": make_form()["form_id"],
+        "form_id": form_id,
         "user_id": make_user(Role.SALES).id,
         "value_id": status_id,
+        **connect_ids(db, form_id),
     }
 
 

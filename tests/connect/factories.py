@@ -56,3 +56,30 @@ def endpoint(factory: sessionmaker[Session], endpoint_id: int) -> WebhookEndpoin
         found = session.get(WebhookEndpoint, endpoint_id)
         assert found is not None
         return found
+
+
+def connect_ids(session: Session, form_id: int) -> dict[str, int]:
+    """Rows for the webhook and outbox admin URLs (``tests/admin/test_access.py``)."""
+    from crm_core.notifications.models import MailState, OutboxMail
+    from crm_core.webhooks.models import DeliveryState
+
+    endpoint = WebhookEndpoint(
+        url="https://93.184.216.34/hook",
+        events=["prospect.created"],
+        active=True,
+        secret_encrypted="unreadable",
+        disabled_reason="",
+    )
+    session.add(endpoint)
+    session.flush()
+    delivery = WebhookDelivery(
+        endpoint_id=endpoint.id, event_id="evt_access", event_type="prospect.created", body="{}",
+        state=DeliveryState.FAILED, attempts=1, last_error="",
+    )  # fmt: skip
+    mail = OutboxMail(
+        dedupe_key="access", kind="new_prospect", recipient="a@example.com", subject="S", text="T",
+        html="<p>H</p>", state=MailState.HELD,
+    )  # fmt: skip
+    session.add_all([delivery, mail])
+    session.commit()
+    return {"endpoint_id": endpoint.id, "delivery_id": delivery.id, "mail_id": mail.id}
