@@ -58,6 +58,7 @@ class Receiver:
     secret: str = ""
     answers: list[Any] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
+    slow: float = 0.0  # seconds each answer waits (after the request is recorded)
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -80,6 +81,8 @@ class Receiver:
                 with receiver._lock:
                     receiver.requests.append(Request(self.path, headers, body, verified, event))
                     answer = receiver.answers.pop(0) if receiver.answers else 200
+                if receiver.slow:
+                    time.sleep(receiver.slow)  # a slow receiver: the sender waits for this answer
                 status, extra, text = answer if isinstance(answer, tuple) else (answer, {}, b"ok")
                 self.send_response(status)
                 for name, value in extra.items():
