@@ -13,6 +13,7 @@ from capture import (
     admin,
     database,
     errors,
+    event_wakeup,
     health,
     public,
     redis_client,
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _configure(app, settings)
     database.init_app(app)
     redis_client.init_app(app)
+    event_wakeup.init_app(app)
     csrf.init_app(app)
     request_logging.init_app(app)
     security_headers.init_app(app)

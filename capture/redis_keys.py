@@ -1,6 +1,8 @@
 """Every ``lc:*`` key Leadcapture keeps in Redis, built here and nowhere else,
 so what lives in Redis (and what a flush or an eviction would lose) can be read
-in one place. RQ's own keys (``rq:*``) are RQ's."""
+in one place. RQ's own keys (``rq:*``) are RQ's. One more lives with the
+worker, which imports nothing from here: ``lc:dispatch:queued``
+(``worker/enqueueing.py``), set while a dispatch job waits unstarted."""
 
 from __future__ import annotations
 

@@ -10,11 +10,13 @@ from crm_core.events.models import OutboxEvent
 from crm_core.forms.models import FormField, WebForm
 from crm_core.lists.models import OfferStatus, Priority, Source, Status, StatusKind
 from crm_core.notes.models import Note
+from crm_core.notifications.models import FormMailOptions, NotificationPreference, OutboxMail, TaskReminder
 from crm_core.offers.models import Offer, OfferLine
 from crm_core.products.models import Product
 from crm_core.prospects.models import Prospect, ProspectChange, SavedFilter
 from crm_core.tasks.models import Task, TaskTemplate
 from crm_core.users.models import Role, User, UserSession
+from crm_core.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Account",
@@ -22,11 +24,14 @@ __all__ = [
     "Base",
     "Contact",
     "FormField",
+    "FormMailOptions",
     "Note",
+    "NotificationPreference",
     "Offer",
     "OfferLine",
     "OfferStatus",
     "OutboxEvent",
+    "OutboxMail",
     "Priority",
     "Product",
     "Prospect",
@@ -37,9 +42,13 @@ __all__ = [
     "Status",
     "StatusKind",
     "Task",
+    "TaskReminder",
     "TaskTemplate",
     "User",
     "UserSession",
     "WebForm",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "activity_contacts",
 ]

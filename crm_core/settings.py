@@ -13,15 +13,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crm_core.notifications.smtp import SmtpConfig
 from crm_core.offers.money import is_currency
+from crm_core.webhooks.targets import TargetPolicy
 
 WEAK_SECRETS = frozenset({"", "dev", "secret", "changeme", "change-me", "development"})
 MIN_SECRET_LENGTH = 32
 
-# What each entry point cannot run without. The worker signs nothing, so it
-# does not need the secret key; the scripting commands need only the database.
+# What each entry point cannot run without. The worker signs webhooks with
+# secrets encrypted under a key derived from SECRET_KEY, so it needs it too;
+# the scripting commands need only the database.
 WEB_NEEDS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
-WORKER_NEEDS = ("DATABASE_URL", "REDIS_URL")
+WORKER_NEEDS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
 DATABASE_NEEDS = ("DATABASE_URL",)
 
 
@@ -58,8 +61,27 @@ class Settings:
     # the terminal (``leadcapture serve``); off in production, where the drain rate
     # would make it the biggest cost of logging.
     log_submissions: bool = False
+    # Mail: "smtp://user:pass@host:587?starttls=1" or "smtps://user:pass@host:465";
+    # empty keeps every mail in the admin's Outbox page instead of sending it.
+    smtp_url: str = ""
+    smtp_from: str = ""
+    # Networks and host names webhooks may reach although they are not public
+    # ("10.1.0.0/16, erp.internal"): on-premises receivers.
+    webhook_allowed_targets: str = ""
+    # Days dispatched events stay in the outbox, and delivery logs and sent mails are kept.
+    event_retention_days: int = 7
+    delivery_log_retention_days: int = 30
     # Which entry point these settings are for (see WEB_NEEDS, WORKER_NEEDS).
     needs: tuple[str, ...] = WEB_NEEDS
+
+    @property
+    def smtp(self) -> SmtpConfig | None:
+        """Where mail goes, or ``None``: mails are held for the Outbox page."""
+        return SmtpConfig.parse(self.smtp_url, self.smtp_from)
+
+    @property
+    def webhook_targets(self) -> TargetPolicy:
+        return TargetPolicy.parse(self.webhook_allowed_targets)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -100,6 +122,11 @@ class Settings:
                 time_zone=env.get("TIME_ZONE", "UTC"),
                 default_currency=env.get("DEFAULT_CURRENCY", "EUR").upper(),
                 log_submissions=env.get("LOG_SUBMISSIONS", "") == "1",
+                smtp_url=env.get("SMTP_URL", ""),
+                smtp_from=env.get("SMTP_FROM", ""),
+                webhook_allowed_targets=env.get("WEBHOOK_ALLOWED_TARGETS", ""),
+                event_retention_days=int(env.get("EVENT_RETENTION_DAYS", 7)),
+                delivery_log_retention_days=int(env.get("DELIVERY_LOG_RETENTION_DAYS", 30)),
                 needs=needs,
             )
         except ValueError as exc:
@@ -129,6 +156,11 @@ class Settings:
             "TIME_ZONE": self.time_zone,
             "DEFAULT_CURRENCY": self.default_currency,
             "LOG_SUBMISSIONS": "1" if self.log_submissions else "0",
+            "SMTP_URL": self.smtp_url,
+            "SMTP_FROM": self.smtp_from,
+            "WEBHOOK_ALLOWED_TARGETS": self.webhook_allowed_targets,
+            "EVENT_RETENTION_DAYS": str(self.event_retention_days),
+            "DELIVERY_LOG_RETENTION_DAYS": str(self.delivery_log_retention_days),
         }
 
     def rate_limits(self) -> tuple[tuple[str, str], ...]:
@@ -155,6 +187,13 @@ class Settings:
             raise SettingsError(
                 f"DEFAULT_CURRENCY must be an ISO 4217 code such as RON or EUR, not {self.default_currency!r}."
             )
+        try:
+            TargetPolicy.parse(self.webhook_allowed_targets)
+            SmtpConfig.parse(self.smtp_url, self.smtp_from)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from exc
+        if self.event_retention_days < 1 or self.delivery_log_retention_days < 1:
+            raise SettingsError("EVENT_RETENTION_DAYS and DELIVERY_LOG_RETENTION_DAYS must be at least 1.")
         if self.environment not in ("production", "development", "test"):
             raise SettingsError("LEADCAPTURE_ENV must be production, development or test.")
         if (

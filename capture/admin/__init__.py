@@ -9,14 +9,24 @@ Domain errors become pages in one place: ``capture.errors``."""
 
 from flask import Blueprint, Flask, request
 
-from capture.admin import account, forms, prospects, settings, submissions, tasks, users
+from capture.admin import (
+    account,
+    forms,
+    notifications,
+    prospects,
+    settings,
+    submissions,
+    tasks,
+    users,
+    webhooks,
+)
 from capture.admin.auth import current_user, login_redirect
 from capture.admin.rich_text import rich_text
 from crm_core import permissions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.add_app_template_filter(rich_text, "rich_text")
-for feature in (account, prospects, tasks, forms, settings, users, submissions):
+for feature in (account, prospects, tasks, forms, settings, users, submissions, webhooks, notifications):
     bp.register_blueprint(feature.bp)
 
 # Endpoints an anonymous visitor may reach: the login page itself.
@@ -37,6 +47,7 @@ def _template_helpers() -> dict[str, object]:
         "can_manage_forms": lambda: permissions.can_manage_forms(current_user()),
         "can_manage_users": lambda: permissions.can_manage_users(current_user()),
         "can_manage_settings": lambda: permissions.can_manage_settings(current_user()),
+        "can_manage_webhooks": lambda: permissions.can_manage_webhooks(current_user()),
     }
 
 

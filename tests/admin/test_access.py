@@ -25,6 +25,7 @@ from crm_core.prospects.services import create_prospect
 from crm_core.settings import Settings
 from crm_core.tasks.services import create_task
 from tests.admin.conftest import UserFactory
+from tests.connect.factories import connect_ids
 from tests.tasks.rows import a_template
 
 # Public by design besides the ``public.`` blueprint and static files.
@@ -70,6 +71,19 @@ EXPECTED_ROLES: dict[str, set[Role]] = {
     "admin.tasks.set_status": EVERYONE,
     "admin.tasks.reschedule": EVERYONE,
     "admin.tasks.delete": EVERYONE,
+    "admin.webhooks.index": ADMIN,
+    "admin.webhooks.create": ADMIN,
+    "admin.webhooks.detail": ADMIN,
+    "admin.webhooks.update": ADMIN,
+    "admin.webhooks.rotate": ADMIN,
+    "admin.webhooks.redeliver": ADMIN,
+    "admin.notifications.outbox": ADMIN,
+    "admin.notifications.mail": ADMIN,
+    "admin.notifications.mail_html": ADMIN,
+    "admin.notifications.mine": EVERYONE,
+    "admin.notifications.save_mine": EVERYONE,
+    "admin.notifications.form_mails": FORMS,
+    "admin.notifications.save_form_mails": FORMS,
 }
 
 
@@ -201,8 +215,9 @@ def existing_ids(
     status_id = db.scalar(select(Status.id).order_by(Status.position).limit(1))
     assert status_id is not None
     records = _prospect_with_records(db, db.get(User, make_user(Role.ADMIN).id))
+    form_id = make_form()["form_id"]
     return {
-        "form_id": make_form()["form_id"],
+        "form_id": form_id,
         "user_id": make_user(Role.SALES).id,
         "value_id": status_id,
         "prospect_id": records["prospect_id"],
@@ -213,6 +228,7 @@ def existing_ids(
         "task_id": records["task_id"],
         "note_id": records["note_id"],
         "template_id": a_template(db, status_id),
+        **connect_ids(db, form_id),
     }
 
 
