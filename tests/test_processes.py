@@ -94,6 +94,13 @@ def test_leadcapture_serve_end_to_end(tmp_path: Path) -> None:
         )
         print(f"submit → visible in admin: {time.monotonic() - submitted:.2f}s")
         terminal.wait_for(rf"submission {submission_id} landed", 10)
+        # A prospect to work is waiting too: a contact, a held call, an open task and a note.
+        listing = http(f"{base}/admin/", opener=admin)[2]
+        demo = re.search(r'href="/admin/prospects/(\d+)"[^>]*>\[Demo\] Ioana Marin', listing)
+        assert demo, "the demo prospect is in the list"
+        card = http(f"{base}/admin/prospects/{demo.group(1)}", opener=admin)[2]
+        for part in ("Contacts", "Call", "Task", "Note"):
+            assert part.lower() in card.lower(), part
     finally:
         stopped = time.monotonic()
         serve.send_signal(signal.SIGINT)  # what Ctrl-C sends (to serve: its children have their own session)

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from capture.cli import environment
 from capture.cli.processes import raise_keyboard_interrupt, stop_process_group
 from capture.embedded_redis import EmbeddedRedis
@@ -35,7 +37,9 @@ from capture.public.form_cache import publish_all
 from crm_core.db import transaction
 from crm_core.forms.demo import ensure_demo_form
 from crm_core.migrate import upgrade
+from crm_core.prospects.demo import ensure_demo_prospect
 from crm_core.settings import Settings
+from crm_core.users.models import Role, User
 from crm_core.users.services import FirstAdmin, ensure_first_admin
 
 # gunicorn for one person on a laptop: production's config, 2 processes x 4 threads.
@@ -151,7 +155,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _prepare(settings: Settings, port: int) -> tuple[FirstAdmin | None, str]:
-    """Migrations, the first admin, the demo form and the form cache; the
+    """Migrations, the first admin, the demo form, a demo prospect to work
+    (a contact, a held call, an open task, a note) and the form cache; the
     connections are closed before the children start."""
     upgrade(settings.database_url)
     factory = environment.session_factory(settings)
@@ -159,6 +164,9 @@ def _prepare(settings: Settings, port: int) -> tuple[FirstAdmin | None, str]:
         first_admin = ensure_first_admin(session)
         demo = ensure_demo_form(session, [f"localhost:{port}", f"127.0.0.1:{port}"])
         demo_key = demo.key
+        admin = session.scalar(select(User).where(User.role == Role.ADMIN).order_by(User.id).limit(1))
+        if admin is not None:
+            ensure_demo_prospect(session, admin, settings.zone)
     redis = environment.redis(settings)
     assert redis is not None
     publish_all(redis, factory)
