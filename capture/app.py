@@ -9,7 +9,17 @@ from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from capture import admin, database, errors, health, public, redis_client, request_logging, security_headers
+from capture import (
+    admin,
+    api,
+    database,
+    errors,
+    health,
+    public,
+    redis_client,
+    request_logging,
+    security_headers,
+)
 from capture.cookie_session import CookieSessionInterface
 from crm_core.settings import Settings, SettingsError
 
@@ -30,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     public.init_app(app, csrf)
     health.init_app(app)
     admin.init_app(app)
+    api.init_app(app, csrf)
     app.add_url_rule("/", "index", _index)
     if settings.trusted_proxy_hops:
         # Outermost, so the JSON fast path and Flask both see the client's address and scheme.

@@ -4,6 +4,7 @@ fixtures see one metadata. Services import models from their own aggregate's
 
 from crm_core.accounts.models import Account
 from crm_core.activities.models import Activity, activity_contacts
+from crm_core.api_tokens.models import ApiToken, IdempotentRequest
 from crm_core.contacts.models import Contact
 from crm_core.db import Base
 from crm_core.events.models import OutboxEvent
@@ -19,9 +20,11 @@ from crm_core.users.models import Role, User, UserSession
 __all__ = [
     "Account",
     "Activity",
+    "ApiToken",
     "Base",
     "Contact",
     "FormField",
+    "IdempotentRequest",
     "Note",
     "Offer",
     "OfferLine",

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from crm_core.clock import now
 from crm_core.errors import NotFound
+from crm_core.paging import Page, keyset_page
 from crm_core.parents import Parent, ParentType
 from crm_core.permissions import can_see_all_tasks
 from crm_core.prospects.models import Prospect
-from crm_core.tasks.models import OPEN_STATUSES, Task
+from crm_core.tasks.models import OPEN_STATUSES, Task, TaskStatus
 from crm_core.users.models import User
 
 GROUP_LIMIT = 50
@@ -128,4 +129,40 @@ def due_count(session: Session, user: User, zone: ZoneInfo) -> int:
             .where(Task.owner_id == user.id, Task.status.in_(OPEN_STATUSES), Task.due_date <= today)
         )
         or 0
+    )
+
+
+def task_list(
+    session: Session,
+    viewer: User,
+    *,
+    parent: Parent | None = None,
+    independent: bool = False,
+    owner_ids: list[int] | None = None,
+    statuses: list[TaskStatus] | None = None,
+    after: str | None = None,
+    before: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """Tasks ``viewer`` may see, newest first, a keyset page at a time (the
+    API's lists): a record's (``parent``), the independent ones, or all."""
+    stmt = select(Task).where(*visible_task_clauses(viewer))
+    if parent is not None:
+        stmt = stmt.where(Task.parent_type == parent.type, Task.parent_id == parent.id)
+    elif independent:
+        stmt = stmt.where(Task.parent_type.is_(None))
+    if owner_ids:
+        stmt = stmt.where(Task.owner_id.in_(owner_ids))
+    if statuses:
+        stmt = stmt.where(Task.status.in_(statuses))
+    return keyset_page(
+        session,
+        stmt,
+        sort="-created",
+        column=Task.created_at,
+        id_column=Task.id,
+        key_of=lambda row: (row[0].created_at, row[0].id),
+        after=after,
+        before=before,
+        limit=limit,
     )
