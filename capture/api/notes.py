@@ -4,6 +4,8 @@ note; only its author or an admin changes or deletes it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import Response, url_for
@@ -77,13 +79,19 @@ for _segment in PARENTS:
     _nested(_segment)
 
 
-def _editable(note_id: int) -> Note | Response:
-    note = get_visible_note(db_session(), api_user(), note_id)
-    if not can_edit_note(api_user(), note.author_id):
-        return problems.problem(
-            403, "Only the note's author or an admin can change or delete it.", type_=problems.FORBIDDEN
-        )
-    return note
+def _author_or_admin(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuses (403) anyone but the note's author or an admin — before the body is read."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        note = get_visible_note(db_session(), api_user(), kwargs["note_id"])
+        if not can_edit_note(api_user(), note.author_id):
+            return problems.problem(
+                403, "Only the note's author or an admin can change or delete it.", type_=problems.FORBIDDEN
+            )
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 @bp.route("/notes/<id:note_id>", methods=["GET"], endpoint="one")
@@ -95,23 +103,19 @@ def one(note_id: int) -> Note:
 
 @bp.route("/notes/<id:note_id>", methods=["PATCH"], endpoint="update")
 @write
+@_author_or_admin
 @bp.arguments(NoteIn)
 @bp.response(200, NoteOut)
-def update(data: dict[str, Any], note_id: int) -> Note | Response:
+def update(data: dict[str, Any], note_id: int) -> Note:
     """Change a note (its author or an admin)"""
-    note = _editable(note_id)
-    if isinstance(note, Response):
-        return note
     return update_note(db_session(), api_user(), note_id, form_values(data))
 
 
 @bp.route("/notes/<id:note_id>", methods=["DELETE"], endpoint="delete")
 @write
+@_author_or_admin
 @bp.response(204)
 def delete(note_id: int) -> Response:
     """Delete a note (its author or an admin)"""
-    note = _editable(note_id)
-    if isinstance(note, Response):
-        return note
     delete_note(db_session(), api_user(), note_id)
     return Response(status=204)

@@ -52,6 +52,9 @@ EXPECTED_ROLES: dict[str, set[Role]] = {
     "admin.users.reset_password": ADMIN,
     "admin.users.role": ADMIN,
     "admin.prospects.index": EVERYONE,
+    "admin.tokens.index": EVERYONE,
+    "admin.tokens.create": EVERYONE,
+    "admin.tokens.revoke": EVERYONE,
 }
 
 
@@ -75,10 +78,13 @@ def _rules() -> list[Rule]:
 
 
 RULES = _rules()
+# The REST API (``api.``) answers 401 to a call without a token, and its
+# OpenAPI document and docs page (``api_docs.``) are public:
+# tests/api/test_access.py walks those routes.
 PROTECTED = [
     rule
     for rule in RULES
-    if not rule.endpoint.startswith("public.")
+    if not rule.endpoint.startswith(("public.", "api.", "api_docs."))
     and rule.endpoint != "static"
     and rule.endpoint not in PUBLIC_ENDPOINTS
 ]
