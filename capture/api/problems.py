@@ -52,6 +52,10 @@ class ProblemSchema(Schema):
         values=fields.List(fields.String()),
         metadata={"description": "Messages per field (dotted paths for nested fields)."},
     )
+    matches = fields.List(
+        fields.Dict(),
+        metadata={"description": "possible-duplicate: the existing records ({id, name}) it would duplicate."},
+    )
 
 
 def is_api_request() -> bool:
@@ -108,7 +112,11 @@ def from_domain_error(exc: DomainError) -> Response:
     if isinstance(exc, AlreadyConverted):
         return problem(409, str(exc), type_=READ_ONLY, title="Converted, read-only")
     if isinstance(exc, PossibleDuplicate):
-        return problem(409, str(exc), type_=DUPLICATE, title="Possible duplicate")
+        response = problem(409, str(exc), type_=DUPLICATE, title="Possible duplicate")
+        body = json.loads(response.get_data())
+        body["matches"] = [{"id": m.id, "name": m.name} for m in exc.matches]  # type: ignore[attr-defined]
+        response.set_data(json.dumps(body, ensure_ascii=False))
+        return response
     return problem(409, str(exc), type_=CONFLICT, title="Not possible")
 
 

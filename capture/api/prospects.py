@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request, url_for
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from capture.api import problems
+from capture.api.accounts import AccountIn, AccountOut
 from capture.api.auth import api_user
+from capture.api.offers import OfferOut
 from capture.api.resource import Resource
 from capture.api.schemas import (
     Id,
@@ -25,7 +27,8 @@ from capture.api.schemas import (
 )
 from capture.api.writes import IDEMPOTENCY_DOC, idempotent_create, write
 from capture.database import db_session
-from capture.instance import zone
+from capture.instance import settings, zone
+from crm_core.prospects.conversion import ACCOUNT_FIELDS, OFFER_FIELDS, conversion_defaults, convert_prospect
 from crm_core.prospects.filters import parse_filter
 from crm_core.prospects.models import PROSPECT_TEXT_FIELDS, Prospect
 from crm_core.prospects.queries import Cursor, list_page
@@ -118,6 +121,47 @@ class ProspectOut(ProspectSummary):
 ProspectPage = page_of(ProspectSummary, "ProspectPage")
 
 
+# The new account; what is left out comes from the prospect (name, registration data, address…).
+ConversionAccountIn = patch_of(AccountIn, "ConversionAccountIn")
+
+
+class _ConversionOffer(Strict):
+    name = Line(200)
+    expiry_date = fields.Date(allow_none=True)
+    probability = fields.Integer(strict=True, validate=validate.Range(min=0, max=100))
+    priority_id = Id(allow_none=True)
+    currency = Line(3)
+    description = Lines(5000)
+
+
+# The offer made with the conversion; what is left out: named after the account, the default currency.
+ConversionOfferIn = patch_of(_ConversionOffer, "ConversionOfferIn")
+
+
+class ConversionIn(Strict):
+    account_id = Id(
+        allow_none=True, metadata={"description": "Link this existing account instead of creating one."}
+    )
+    account = fields.Nested(ConversionAccountIn)
+    offer = fields.Nested(ConversionOfferIn)
+    copy_contacts = fields.Boolean(
+        load_default=True, metadata={"description": "Copy the prospect's contacts to the account."}
+    )
+    create_anyway = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Create the account even though one with the same registration code exists."
+        },
+    )
+
+
+class ConversionOut(Schema):
+    prospect = fields.Nested(ProspectOut, required=True)
+    account = fields.Nested(AccountOut, required=True)
+    offer = fields.Nested(OfferOut, required=True, allow_none=True)
+    linked = fields.Boolean(required=True, metadata={"description": "An existing account, not a new one."})
+
+
 class ProspectListArgs(FilterSchema, PageArgs):
     """The admin list's filters (``crm_core.prospects.schemas.FilterSchema``) and a page."""
 
@@ -203,3 +247,32 @@ def status(data: dict[str, Any], prospect_id: int) -> Prospect:
     A status of kind "converted" is refused (409): convert the prospect instead.
     """
     return change_status(db_session(), api_user(), prospect_id, data["status_id"], zone=zone())
+
+
+@bp.route("/<id:prospect_id>/conversion", methods=["POST"], endpoint="convert")
+@write
+@bp.arguments(ConversionIn)
+@bp.response(201, ConversionOut)
+def convert(data: dict[str, Any], prospect_id: int) -> Any:
+    """Convert a prospect into an account and an offer
+
+    In one transaction: the account (new, from the prospect's data and `account`, or the existing
+    `account_id`), the prospect's contacts copied, the offer, and the prospect marked converted
+    (its status of kind "converted"; read-only from then on). Converting twice makes nothing twice
+    (409). An account with the same registration code is a 409 `possible-duplicate` unless
+    `create_anyway` or `account_id` is given.
+    """
+    session = db_session()
+    prospect = get_visible_prospect(session, api_user(), prospect_id)
+    flat: dict[str, Any] = dict(conversion_defaults(prospect, settings().default_currency))
+    flat.update(
+        {name: value for name, value in (data.get("account") or {}).items() if name in ACCOUNT_FIELDS}
+    )
+    offer_names = {target: source for source, target in OFFER_FIELDS.items()}
+    flat.update({offer_names[name]: value for name, value in (data.get("offer") or {}).items()})
+    flat.update(account_id=data.get("account_id"), copy_contacts=data["copy_contacts"])
+    flat.update(create_anyway=data["create_anyway"])
+    done = convert_prospect(session, api_user(), prospect_id, form_values(flat), zone=zone())
+    session.flush()
+    session.refresh(done.prospect)
+    return {"prospect": done.prospect, "account": done.account, "offer": done.offer, "linked": done.linked}

@@ -30,6 +30,12 @@ class Strict(Schema):
     class Meta:
         unknown = RAISE
 
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        # The admin's text fields say "Fill this in." for any bad value (a form
+        # posts only text); a JSON client deserves to hear it sent the wrong type.
+        if isinstance(field_obj, fields.String):
+            field_obj.error_messages = {**field_obj.error_messages, "invalid": "Not a valid string."}
+
 
 class PageArgs(Schema):
     after = fields.String(

@@ -31,7 +31,9 @@ class ApiClient:
     token: str | None
     user: User
 
-    def open(self, method: str, url: str, json: Any = None, headers: dict[str, str] | None = None) -> TestResponse:
+    def open(
+        self, method: str, url: str, json: Any = None, headers: dict[str, str] | None = None
+    ) -> TestResponse:
         sent = dict(headers or {})
         if self.token is not None:
             sent.setdefault("Authorization", f"Bearer {self.token}")
@@ -81,7 +83,9 @@ def api_as(app: Flask, make_user: UserFactory, make_token: TokenFactory) -> Clie
     """``api_as("sales", scopes="read")``: a client with a fresh token of a new user of that role
     (or of ``user=`` an existing one)."""
 
-    def factory(role: Role | str = Role.ADMIN, scopes: str = READ_WRITE, user: User | None = None) -> ApiClient:
+    def factory(
+        role: Role | str = Role.ADMIN, scopes: str = READ_WRITE, user: User | None = None
+    ) -> ApiClient:
         owner = user or make_user(role)
         return ApiClient(app.test_client(), make_token(owner, scopes), owner)
 

@@ -75,7 +75,9 @@ def _url(rule: Rule, ids: dict[str, int]) -> str:
     for arg in rule.arguments:
         if arg == "parent_id":
             kind = rule.rule.split("/")[3]  # /api/v1/<prospects|accounts|offers>/<parent_id>/…
-            values[arg] = ids[{"prospects": "prospect_id", "accounts": "account_id", "offers": "offer_id"}[kind]]
+            values[arg] = ids[
+                {"prospects": "prospect_id", "accounts": "account_id", "offers": "offer_id"}[kind]
+            ]
         else:
             values[arg] = ids[arg]
     return rule.build(values, append_unknown=False)[1]  # type: ignore[index]
@@ -94,7 +96,9 @@ def records(make_user: UserFactory, session_factory: sessionmaker[Session]) -> d
         activity = log_activity(
             session, user, on_prospect, {"kind": "call", "starts_at": "2026-05-01T10:00"}, Settings("").zone
         )
-        task = create_task(session, user, on_prospect, {"name": "Call back", "due_date": date(2026, 5, 2).isoformat()})
+        task = create_task(
+            session, user, on_prospect, {"name": "Call back", "due_date": date(2026, 5, 2).isoformat()}
+        )
         note = add_note(session, user, on_prospect, {"body": "Likes blue."})
         account = create_account(session, user, {"name": "Pop SRL"})
         offer = create_offer(session, user, account.id, {"name": "Offer", "currency": "EUR"})
@@ -173,7 +177,9 @@ def test_sales_tokens_see_only_their_own_prospects(api_as: ClientFactory, admin_
     sales = api_as(Role.SALES)
     other = api_as(Role.SALES)
     mine = admin_api.post("/api/v1/prospects", json={"name": "Mine", "owner_id": sales.user.id}).get_json()
-    theirs = admin_api.post("/api/v1/prospects", json={"name": "Theirs", "owner_id": other.user.id}).get_json()
+    theirs = admin_api.post(
+        "/api/v1/prospects", json={"name": "Theirs", "owner_id": other.user.id}
+    ).get_json()
     assert [p["id"] for p in sales.get("/api/v1/prospects").get_json()["items"]] == [mine["id"]]
     assert sales.get(f"/api/v1/prospects/{mine['id']}").status_code == 200
     for method, path, body in (

@@ -70,7 +70,8 @@ def test_a_user_creates_a_token_in_the_admin_sees_it_once_and_only_its_digest_is
     assert "API tokens" in page.get_data(as_text=True)
 
     created = browser.post(
-        "/admin/account/tokens", data={"name": "Website sync", "scopes": "read write", "expires_in_days": "30"}
+        "/admin/account/tokens",
+        data={"name": "Website sync", "scopes": "read write", "expires_in_days": "30"},
     )
     assert created.status_code == 201
     html = created.get_data(as_text=True)
@@ -97,7 +98,9 @@ def test_the_admin_form_refuses_a_missing_name_and_an_unknown_lifetime(
     web_app: Flask, make_user: UserFactory, session_factory: sessionmaker[Session], db: Session
 ) -> None:
     browser = sign_in(web_app.test_client(), session_factory, make_user(Role.MARKETING))
-    answer = browser.post("/admin/account/tokens", data={"name": " ", "scopes": "all", "expires_in_days": "9999"})
+    answer = browser.post(
+        "/admin/account/tokens", data={"name": " ", "scopes": "all", "expires_in_days": "9999"}
+    )
     assert answer.status_code == 400
     html = answer.get_data(as_text=True)
     assert "Fill this in." in html
@@ -156,13 +159,13 @@ def test_requests_without_a_usable_token_get_401(app: Flask, header: str | None,
 
 
 def test_a_well_formed_token_that_does_not_exist_gets_401(app: Flask) -> None:
-    answer = app.test_client().get("/api/v1/prospects", headers={"Authorization": f"Bearer {secret.new_secret()}"})
+    answer = app.test_client().get(
+        "/api/v1/prospects", headers={"Authorization": f"Bearer {secret.new_secret()}"}
+    )
     assert assert_problem(answer, 401)["detail"].startswith("This token does not exist")
 
 
-def test_an_expired_token_gets_401(
-    api_as: ClientFactory, session_factory: sessionmaker[Session]
-) -> None:
+def test_an_expired_token_gets_401(api_as: ClientFactory, session_factory: sessionmaker[Session]) -> None:
     api = api_as(Role.ADMIN)
     assert api.get("/api/v1/users/me").status_code == 200
     with transaction(session_factory) as session:
@@ -180,14 +183,20 @@ def test_a_deactivated_users_tokens_stop_working_and_work_again_when_reactivated
     assert api.get("/api/v1/prospects").status_code == 200
     with transaction(session_factory) as session:
         set_active(session, api.user.id, False)
-    assert assert_problem(api.get("/api/v1/prospects"), 401)["detail"] == "The user of this token is deactivated."
+    assert (
+        assert_problem(api.get("/api/v1/prospects"), 401)["detail"]
+        == "The user of this token is deactivated."
+    )
     with transaction(session_factory) as session:
         set_active(session, api.user.id, True)
     assert api.get("/api/v1/prospects").status_code == 200
 
 
 def test_a_token_acts_with_its_users_current_role(
-    api_as: ClientFactory, make_user: UserFactory, session_factory: sessionmaker[Session], admin_api: ApiClient
+    api_as: ClientFactory,
+    make_user: UserFactory,
+    session_factory: sessionmaker[Session],
+    admin_api: ApiClient,
 ) -> None:
     other = make_user(Role.SALES)
     created = admin_api.post("/api/v1/prospects", json={"name": "Ana", "owner_id": other.id})
