@@ -16,8 +16,7 @@ from werkzeug.test import TestResponse
 from crm_core.api_tokens.services import create_token
 from crm_core.db import transaction
 from crm_core.models import Role, User
-from tests.admin.conftest import fast_password_hashing, make_user, web_app  # noqa: F401 (fixtures)
-from tests.admin.conftest import UserFactory
+from tests.admin.conftest import UserFactory, fast_password_hashing, make_user, web_app  # noqa: F401 (fixtures)
 
 READ = "read"
 READ_WRITE = "read write"
@@ -79,7 +78,7 @@ ClientFactory = Callable[..., ApiClient]
 
 
 @pytest.fixture
-def api_as(app: Flask, make_user: UserFactory, make_token: TokenFactory) -> ClientFactory:
+def api_as(app: Flask, make_user: UserFactory, make_token: TokenFactory) -> ClientFactory:  # noqa: F811
     """``api_as("sales", scopes="read")``: a client with a fresh token of a new user of that role
     (or of ``user=`` an existing one)."""
 

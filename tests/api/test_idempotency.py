@@ -106,7 +106,7 @@ def test_concurrent_requests_with_the_same_key_make_one_record(
             )
             barrier.wait(timeout=30)
             try:
-                with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback)
+                with urllib.request.urlopen(request, timeout=60) as response:
                     result = (
                         response.status,
                         json.load(response),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm_core.db import transaction
 from crm_core.events.models import OutboxEvent
-from crm_core.models import Prospect, ProspectChange, Role, Status, StatusKind, Task
+from crm_core.models import Prospect, ProspectChange, Role, Status, Task
 from crm_core.tasks.automation import add_template
 from tests.api.conftest import ApiClient, ClientFactory, assert_problem
 
