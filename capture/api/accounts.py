@@ -13,7 +13,7 @@ from capture.api import problems
 from capture.api.auth import api_user
 from capture.api.parents import page_answer
 from capture.api.resource import Resource
-from capture.api.schemas import Id, PageArgs, Strict, Timestamp, form_values, page_of, patch_of
+from capture.api.schemas import Id, PageArgs, Strict, Timestamp, form_values, owner_tokens, page_of, patch_of
 from capture.api.writes import IDEMPOTENCY_DOC, idempotent_create, write
 from capture.database import db_session
 from crm_core.accounts.models import Account, AccountType
@@ -71,6 +71,8 @@ AccountPage = page_of(AccountOut, "AccountPage")
 
 class AccountListArgs(AccountFilterSchema, PageArgs):
     """The admin list's filters (``crm_core.accounts.schemas.AccountFilterSchema``) and a page."""
+
+    owner = owner_tokens(allow_none=False)
 
 
 def _current(account: Account) -> dict[str, Any]:

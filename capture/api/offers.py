@@ -14,7 +14,19 @@ from capture.api import problems
 from capture.api.auth import api_user
 from capture.api.parents import page_answer
 from capture.api.resource import Resource
-from capture.api.schemas import DecimalString, Id, PageArgs, Strict, Timestamp, form_values, page_of, patch_of
+from capture.api.schemas import (
+    MAX_ID,
+    DecimalString,
+    Id,
+    PageArgs,
+    Strict,
+    Timestamp,
+    form_values,
+    id_list,
+    owner_tokens,
+    page_of,
+    patch_of,
+)
 from capture.api.writes import IDEMPOTENCY_DOC, idempotent_create, write
 from capture.database import db_session
 from crm_core.offers.models import Offer
@@ -123,6 +135,12 @@ OfferPage = page_of(OfferSummary, "OfferPage")
 
 class OfferListArgs(OfferFilterSchema, PageArgs):
     """The admin list's filters (``crm_core.offers.schemas.OfferFilterSchema``) and a page."""
+
+    owner = owner_tokens(allow_none=False)
+    status = id_list("Offer status ids; repeat for several.")
+    account = fields.Integer(
+        strict=False, validate=validate.Range(min=1, max=MAX_ID), metadata={"description": "An account's id."}
+    )
 
 
 def _current(offer: Offer) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from capture.api.schemas import (
     Strict,
     Timestamp,
     form_values,
+    id_list,
+    owner_tokens,
     page_of,
     patch_of,
 )
@@ -163,7 +165,14 @@ class ConversionOut(Schema):
 
 
 class ProspectListArgs(FilterSchema, PageArgs):
-    """The admin list's filters (``crm_core.prospects.schemas.FilterSchema``) and a page."""
+    """The admin list's filters (``crm_core.prospects.schemas.FilterSchema``) and a page;
+    ids kept within the database's integer range."""
+
+    owner = owner_tokens(allow_none=True)
+    status = id_list("Status ids; repeat for several. Converted prospects show only when asked for.")
+    priority = id_list("Priority ids.")
+    source = id_list("Source ids.")
+    form = id_list("Web form ids.")
 
 
 def _location(prospect_id: int) -> dict[str, str]:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from marshmallow.utils import missing
 
 MAX_LIMIT = 200
@@ -117,7 +117,7 @@ def _form_value(value: Any, zone: ZoneInfo | None) -> Any:
 
 def Id(**kwargs: Any) -> fields.Integer:
     """A record's id in JSON input: a whole number (null to clear, where allowed)."""
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1), **kwargs)
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class IdOnly(Schema):
@@ -132,3 +132,30 @@ class DecimalString(fields.Decimal):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(as_string=True, **kwargs)
+
+
+MAX_ID = 2**31 - 1
+
+
+def owner_tokens(*, allow_none: bool) -> fields.List:
+    """The lists' ``owner`` filter: user ids or ``me`` (and ``none`` where
+    unassigned records exist), ids within the database's integer range."""
+    words = "me|none" if allow_none else "me"
+
+    def check(value: str) -> None:
+        if value in words.split("|"):
+            return
+        if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+            raise ValidationError(f"Use a user id or {' or '.join(f'“{w}”' for w in words.split('|'))}.")
+
+    return fields.List(
+        fields.String(validate=check),
+        metadata={"description": f"User ids or {words.replace('|', ', ')}; repeat for several."},
+    )
+
+
+def id_list(description: str) -> fields.List:
+    return fields.List(
+        fields.Integer(strict=False, validate=validate.Range(min=1, max=MAX_ID)),
+        metadata={"description": description},
+    )

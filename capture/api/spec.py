@@ -7,6 +7,7 @@ admin's pages included, in its own JSON)."""
 from __future__ import annotations
 
 import http
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template
@@ -97,9 +98,21 @@ class LeadApi(Api):
     def _spec_json(self) -> Response:
         document = current_app.extensions.get("lc_api_spec_json")
         if document is None:  # built once: the routes do not change while the app runs
-            document = current_app.json.dumps(self.spec.to_dict(), indent=2, sort_keys=False)
+            document = current_app.json.dumps(_numbers(self.spec.to_dict()), indent=2, sort_keys=False)
             current_app.extensions["lc_api_spec_json"] = document
         return current_app.response_class(document, mimetype="application/json")
+
+
+def _numbers(value: Any) -> Any:
+    """apispec copies a ``Range`` of ``Decimal`` bounds as is, which JSON would
+    write as strings; ``minimum`` and ``maximum`` must be numbers."""
+    if isinstance(value, dict):
+        return {key: _numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_numbers(item) for item in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def _docs_page() -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, url_for
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from capture.api.auth import api_user
 from capture.api.parents import PARENTS, SINGULAR, bad_cursor, page_answer, parent_of
 from capture.api.resource import Resource
-from capture.api.schemas import Id, PageArgs, Strict, Timestamp, form_values, page_of, patch_of
+from capture.api.schemas import Id, PageArgs, Strict, Timestamp, form_values, owner_tokens, page_of, patch_of
 from capture.api.writes import IDEMPOTENCY_DOC, idempotent_create, write
 from capture.database import db_session
 from crm_core.list_filters import owner_ids
@@ -68,10 +68,7 @@ TaskPage = page_of(TaskOut, "TaskPage")
 
 
 class TaskListArgs(PageArgs):
-    owner = fields.List(
-        fields.String(validate=validate.Regexp(r"^(me|[1-9][0-9]{0,9})$", error="Use a user id or “me”.")),
-        metadata={"description": "User ids or `me`; repeat for several."},
-    )
+    owner = owner_tokens(allow_none=False)
     status = fields.List(fields.Enum(TaskStatus, by_value=True))
     independent = fields.Boolean(
         load_default=False, metadata={"description": "Only tasks that belong to no record."}

@@ -85,8 +85,11 @@ def _url(rule: Rule, ids: dict[str, int]) -> str:
 
 @pytest.fixture
 def records(make_user: UserFactory, session_factory: sessionmaker[Session]) -> dict[str, int]:
-    """One record of every kind, made by an admin through the domain services."""
-    author = make_user(Role.ADMIN)
+    return make_records(session_factory, make_user(Role.ADMIN))
+
+
+def make_records(session_factory: sessionmaker[Session], author: User, tag: str = "") -> dict[str, int]:
+    """One record of every kind, made by ``author`` through the domain services."""
     with transaction(session_factory) as session:
         user = session.get(User, author.id)
         assert user is not None
@@ -102,7 +105,9 @@ def records(make_user: UserFactory, session_factory: sessionmaker[Session]) -> d
         note = add_note(session, user, on_prospect, {"body": "Likes blue."})
         account = create_account(session, user, {"name": "Pop SRL"})
         offer = create_offer(session, user, account.id, {"name": "Offer", "currency": "EUR"})
-        product = create_product(session, {"code": "P1", "name": "Widget", "price": "10", "currency": "EUR"})
+        product = create_product(
+            session, {"code": f"P1{tag}", "name": "Widget", "price": "10", "currency": "EUR", "active": "1"}
+        )
         form = create_form(session, form_config())
         session.flush()
         return {

@@ -114,3 +114,21 @@ def test_the_admin_and_public_errors_are_unchanged(app: Flask) -> None:
     client = app.test_client()
     assert client.get("/admin/nothing-here").mimetype != "application/problem+json"
     assert client.get("/f/no-such-form.json").mimetype != "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/api/v1/prospects?owner=5240322523",
+        "/api/v1/prospects?status=99999999999",
+        "/api/v1/prospects?form=-1",
+        "/api/v1/tasks?owner=5240322523",
+        "/api/v1/accounts?owner=99999999999",
+        "/api/v1/offers?status=99999999999",
+        "/api/v1/offers?account=99999999999",
+    ],
+)
+def test_ids_beyond_the_databases_range_are_a_422_not_a_500(admin_api: ApiClient, query: str) -> None:
+    """Found by schemathesis: on PostgreSQL such a number overflowed the
+    integer column in the query and answered 500."""
+    assert_problem(admin_api.get(query), 422, "validation-failed")

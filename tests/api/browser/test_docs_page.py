@@ -54,7 +54,9 @@ def test_the_docs_page_works_under_the_strict_csp(
     page.locator("#auth-bearer-value").fill(token)
     page.get_by_role("button", name="Apply credentials").click()
     page.locator(".auth-btn-wrapper").get_by_role("button", name="Close").click()
-    operation = page.locator(".opblock", has=page.locator(".opblock-summary-path", has_text="/api/v1/users/me"))
+    operation = page.locator(
+        ".opblock", has=page.locator(".opblock-summary-path", has_text="/api/v1/users/me")
+    )
     operation.locator(".opblock-summary").click()
     operation.get_by_role("button", name="Try it out").click()
     operation.get_by_role("button", name="Execute").click()
@@ -63,7 +65,9 @@ def test_the_docs_page_works_under_the_strict_csp(
     expect(operation.locator(".live-responses-table .microlight").first).to_contain_text("Maria")
 
     origin = urlsplit(live_server.url).netloc
-    foreign = [url for url in requests if urlsplit(url).netloc not in (origin, "") and not url.startswith("data:")]
+    foreign = [
+        url for url in requests if urlsplit(url).netloc not in (origin, "") and not url.startswith("data:")
+    ]
     context.close()
     assert foreign == [], foreign
     assert problems == [], problems
