@@ -98,10 +98,10 @@ class OfferLineOut(Schema):
     product_id = fields.Integer(required=True, allow_none=True)
     name = fields.String(required=True)
     unit = fields.String(required=True)
-    quantity = DecimalString(required=True)
-    unit_price = DecimalString(required=True)
-    discount_pct = DecimalString(required=True)
-    line_total = DecimalString(required=True)
+    quantity = DecimalString(places=3, required=True)
+    unit_price = DecimalString(places=4, required=True)
+    discount_pct = DecimalString(places=2, required=True)
+    line_total = DecimalString(places=4, required=True)
 
 
 class OfferOut(Schema):
@@ -116,7 +116,7 @@ class OfferOut(Schema):
     contact_id = fields.Integer(required=True, allow_none=True)
     owner_id = fields.Integer(required=True, allow_none=True)
     status_id = fields.Integer(required=True, allow_none=True)
-    total = DecimalString(required=True)
+    total = DecimalString(places=4, required=True)
     prospect_id = fields.Integer(
         required=True, allow_none=True, metadata={"description": "The prospect it was converted from."}
     )
@@ -209,7 +209,8 @@ def lines(data: dict[str, Any], offer_id: int) -> Offer:
 
     All at once, in order; errors are reported per line as `lines.<n>.<field>`.
     """
-    rows = [form_values(row) for row in data["lines"]]
+    # A line's empty price means "the product's": left out, as the admin's form leaves it.
+    rows = [form_values({k: v for k, v in row.items() if v is not None}) for row in data["lines"]]
     return set_lines(db_session(), api_user(), offer_id, rows)
 
 

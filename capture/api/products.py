@@ -44,7 +44,7 @@ class ProductOut(Schema):
     id = fields.Integer(required=True)
     code = fields.String(required=True)
     name = fields.String(required=True)
-    price = DecimalString(required=True)
+    price = DecimalString(places=4, required=True)
     currency = fields.String(required=True)
     unit = fields.String(required=True)
     active = fields.Boolean(required=True)

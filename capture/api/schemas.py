@@ -127,7 +127,8 @@ class IdOnly(Schema):
 
 
 class DecimalString(fields.Decimal):
-    """An amount as a decimal string (``"1250.50"``): exact, never a float.
+    """An amount as a decimal string (``"1250.5000"``, at the column's scale,
+    the same from either database): exact, never a float.
     Documented as ``type: string, format: decimal`` (``capture.api.init_app``)."""
 
     def __init__(self, **kwargs: Any) -> None:
