@@ -15,6 +15,7 @@ from flask import Response, request
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
+from crm_core.api_tokens.idempotency import KeyInFlight, KeyReused
 from crm_core.errors import AlreadyConverted, DomainError, NotFound, PossibleDuplicate, ValidationFailed
 from crm_core.text.fields import flatten_errors
 
@@ -99,8 +100,6 @@ def from_domain_error(exc: DomainError) -> Response:
     """``NotFound`` → 404, ``ValidationFailed`` → 422 with ``errors``, a refused
     rule → 409 (a converted prospect's ``converted-read-only``, a
     ``possible-duplicate``); the messages are the domain's own."""
-    from crm_core.api_tokens.idempotency import KeyInFlight, KeyReused
-
     if isinstance(exc, NotFound):
         return problem(404, str(exc), type_=NOT_FOUND)
     if isinstance(exc, ValidationFailed):
