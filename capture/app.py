@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from capture import (
     admin,
+    api,
     database,
     errors,
     event_wakeup,
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     submission_log.init_app(app)  # around the JSON fast path, when the feed is on
     health.init_app(app)
     admin.init_app(app)
+    api.init_app(app, csrf)
     app.add_url_rule("/", "index", _index)
     if settings.trusted_proxy_hops:
         # Outermost, so the JSON fast path and Flask both see the client's address and scheme.

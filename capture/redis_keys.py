@@ -32,3 +32,8 @@ def quarantine(form_key: str) -> str:
 def login_failures(kind: str, subject: str) -> str:
     """Failed sign-ins per ``account`` (a hash of the email) or per ``ip``."""
     return f"lc:login:fail:{kind}:{subject}"
+
+
+def api_requests(token_id: int, window_number: int) -> str:
+    """REST API requests of one token in one time window (``API_RATE_LIMIT``)."""
+    return f"lc:api:rl:{token_id}:{window_number}"

@@ -4,6 +4,7 @@ fixtures see one metadata. Services import models from their own aggregate's
 
 from crm_core.accounts.models import Account
 from crm_core.activities.models import Activity, activity_contacts
+from crm_core.api_tokens.models import ApiToken, IdempotentRequest
 from crm_core.contacts.models import Contact
 from crm_core.db import Base
 from crm_core.events.models import OutboxEvent
@@ -21,10 +22,12 @@ from crm_core.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEnd
 __all__ = [
     "Account",
     "Activity",
+    "ApiToken",
     "Base",
     "Contact",
     "FormField",
     "FormMailOptions",
+    "IdempotentRequest",
     "Note",
     "NotificationPreference",
     "Offer",

@@ -49,6 +49,8 @@ class Settings:
     rate_limit_form: str = "600/60"
     rate_limit_global: str = "6000/60"
     spam_min_seconds: float = 3.0
+    # "<count>/<seconds>" of REST API requests per token (429 + Retry-After above it).
+    api_rate_limit: str = "600/60"
     # Treat a submission without a signed render token as spam (the snippet and
     # the standalone page always send one).
     require_render_token: bool = True
@@ -118,6 +120,7 @@ class Settings:
                 rate_limit_form=env.get("RATE_LIMIT_PER_FORM", "600/60"),
                 rate_limit_global=env.get("RATE_LIMIT_GLOBAL", "6000/60"),
                 spam_min_seconds=float(env.get("SPAM_MIN_SECONDS", 3.0)),
+                api_rate_limit=env.get("API_RATE_LIMIT", "600/60"),
                 require_render_token=env.get("REQUIRE_RENDER_TOKEN", "1") == "1",
                 time_zone=env.get("TIME_ZONE", "UTC"),
                 default_currency=env.get("DEFAULT_CURRENCY", "EUR").upper(),
@@ -170,8 +173,14 @@ class Settings:
             ("global", self.rate_limit_global),
         )
 
+    @property
+    def api_rate(self) -> tuple[int, int]:
+        """(requests, seconds) a token may make per window."""
+        count, _, window = self.api_rate_limit.partition("/")
+        return int(count), int(window)
+
     def check(self) -> None:
-        for scope, text in self.rate_limits():
+        for scope, text in (*self.rate_limits(), ("API token", self.api_rate_limit)):
             count, _, window = text.partition("/")
             if not (count.isdigit() and window.isdigit() and int(window) > 0):
                 raise SettingsError(

@@ -17,6 +17,7 @@ from capture.admin import (
     settings,
     submissions,
     tasks,
+    tokens,
     users,
     webhooks,
 )
@@ -26,7 +27,18 @@ from crm_core import permissions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.add_app_template_filter(rich_text, "rich_text")
-for feature in (account, prospects, tasks, forms, settings, users, submissions, webhooks, notifications):
+for feature in (
+    account,
+    prospects,
+    tasks,
+    forms,
+    settings,
+    users,
+    submissions,
+    webhooks,
+    notifications,
+    tokens,
+):
     bp.register_blueprint(feature.bp)
 
 # Endpoints an anonymous visitor may reach: the login page itself.

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from crm_core.clock import now
 from crm_core.errors import NotFound
+from crm_core.paging import Page, keyset_page
 from crm_core.parents import Parent, ParentType
 from crm_core.permissions import can_see_all_tasks
 from crm_core.prospects.models import Prospect
 from crm_core.prospects.visibility import visible_clauses
-from crm_core.tasks.models import OPEN_STATUSES, Task
+from crm_core.tasks.models import OPEN_STATUSES, Task, TaskStatus
 from crm_core.users.models import User
 
 GROUP_LIMIT = 50
@@ -159,3 +160,39 @@ def prospect_names(session: Session, viewer: User, tasks: Iterable[Task]) -> dic
     visible = and_(*clauses) if clauses else true()
     rows = session.execute(select(Prospect.id, Prospect.name, visible).where(Prospect.id.in_(ids)))
     return {row_id: ParentName(name, bool(can_open)) for row_id, name, can_open in rows}
+
+
+def task_list(
+    session: Session,
+    viewer: User,
+    *,
+    parent: Parent | None = None,
+    independent: bool = False,
+    owner_ids: list[int] | None = None,
+    statuses: list[TaskStatus] | None = None,
+    after: str | None = None,
+    before: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """Tasks ``viewer`` may see, newest first, a keyset page at a time (the
+    API's lists): a record's (``parent``), the independent ones, or all."""
+    stmt = select(Task).where(*visible_task_clauses(viewer))
+    if parent is not None:
+        stmt = stmt.where(Task.parent_type == parent.type, Task.parent_id == parent.id)
+    elif independent:
+        stmt = stmt.where(Task.parent_type.is_(None))
+    if owner_ids:
+        stmt = stmt.where(Task.owner_id.in_(owner_ids))
+    if statuses:
+        stmt = stmt.where(Task.status.in_(statuses))
+    return keyset_page(
+        session,
+        stmt,
+        sort="-created",
+        column=Task.created_at,
+        id_column=Task.id,
+        key_of=lambda row: (row[0].created_at, row[0].id),
+        after=after,
+        before=before,
+        limit=limit,
+    )

@@ -84,6 +84,9 @@ EXPECTED_ROLES: dict[str, set[Role]] = {
     "admin.notifications.save_mine": EVERYONE,
     "admin.notifications.form_mails": FORMS,
     "admin.notifications.save_form_mails": FORMS,
+    "admin.tokens.index": EVERYONE,
+    "admin.tokens.create": EVERYONE,
+    "admin.tokens.revoke": EVERYONE,
 }
 
 
@@ -107,10 +110,13 @@ def _rules() -> list[Rule]:
 
 
 RULES = _rules()
+# The REST API (``api.``) answers 401 to a call without a token, and its
+# OpenAPI document and docs page (``api_docs.``) are public:
+# tests/api/test_access.py walks those routes.
 PROTECTED = [
     rule
     for rule in RULES
-    if not rule.endpoint.startswith("public.")
+    if not rule.endpoint.startswith(("public.", "api.", "api_docs."))
     and rule.endpoint != "static"
     and rule.endpoint not in PUBLIC_ENDPOINTS
 ]

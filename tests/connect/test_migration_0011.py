@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import inspect, text
 
 from crm_core.db import make_engine
-from crm_core.migrate import downgrade, upgrade
+from crm_core.migrate import downgrade, previous_revision, upgrade
 
 
 def test_0011_upgrades_a_database_with_users_and_undoes_cleanly(fresh_database_url: str) -> None:
-    upgrade(fresh_database_url, "0008")
+    upgrade(fresh_database_url, previous_revision("0011"))
     engine = make_engine(fresh_database_url)
     try:
         with engine.begin() as conn:
@@ -31,7 +31,7 @@ def test_0011_upgrades_a_database_with_users_and_undoes_cleanly(fresh_database_u
                 "notification_preferences",
             ):
                 assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0  # noqa: S608
-        downgrade(fresh_database_url, "0008")
+        downgrade(fresh_database_url, previous_revision("0011"))
         engine.dispose()
         tables = set(inspect(engine).get_table_names())
         assert "webhook_endpoints" not in tables and "mail_outbox" not in tables
