@@ -94,8 +94,21 @@ def _tasks_token(value: str) -> None:
 
 
 def _owner_token(value: str) -> None:
-    if value not in ("me", "none") and not value.isdigit():
+    if value not in ("me", "none") and not (value.isdigit() and 0 < int(value) <= 2**31 - 1):
         raise ValidationError("Choose a user, “me” or “none”.")
+
+
+# Ids live in 32-bit integer columns: a bigger number in a URL is "no such
+# value", not a database error.
+MAX_ID = 2**31 - 1
+
+
+def _an_id() -> mf.Integer:
+    return mf.Integer(
+        strict=False,
+        validate=validate.Range(min=1, max=MAX_ID, error="No such value."),
+        error_messages={"invalid": "No such value."},
+    )
 
 
 class FilterSchema(Schema):
@@ -105,10 +118,10 @@ class FilterSchema(Schema):
     created_from = mf.Date()
     created_to = mf.Date()
     owner = mf.List(mf.String(validate=_owner_token))
-    status = mf.List(mf.Integer(strict=False))
-    priority = mf.List(mf.Integer(strict=False))
-    source = mf.List(mf.Integer(strict=False))
-    form = mf.List(mf.Integer(strict=False))
+    status = mf.List(_an_id())
+    priority = mf.List(_an_id())
+    source = mf.List(_an_id())
+    form = mf.List(_an_id())
     name = mf.String(validate=validate.Length(max=_MAX_TEXT))
     company = mf.String(validate=validate.Length(max=_MAX_TEXT))
     email = mf.String(validate=validate.Length(max=_MAX_TEXT))
