@@ -9,7 +9,19 @@ from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from capture import admin, database, errors, health, public, redis_client, request_logging, security_headers
+from capture import (
+    admin,
+    api,
+    database,
+    errors,
+    event_wakeup,
+    health,
+    public,
+    redis_client,
+    request_logging,
+    security_headers,
+    submission_log,
+)
 from capture.cookie_session import CookieSessionInterface
 from crm_core.settings import Settings, SettingsError
 
@@ -23,13 +35,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     _configure(app, settings)
     database.init_app(app)
     redis_client.init_app(app)
+    event_wakeup.init_app(app)
     csrf.init_app(app)
     request_logging.init_app(app)
     security_headers.init_app(app)
     errors.init_app(app)
     public.init_app(app, csrf)
+    submission_log.init_app(app)  # around the JSON fast path, when the feed is on
     health.init_app(app)
     admin.init_app(app)
+    api.init_app(app, csrf)
     app.add_url_rule("/", "index", _index)
     if settings.trusted_proxy_hops:
         # Outermost, so the JSON fast path and Flask both see the client's address and scheme.

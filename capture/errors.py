@@ -4,7 +4,9 @@ each view catching ``NotFound`` and calling ``abort(404)``:
 - ``NotFound`` → 404, ``ValidationFailed`` → 400, any other ``DomainError`` → 409;
 - in the admin, as a page in the admin's look (``admin/error.html``), and a
   refused CSRF check as "reload and try again";
-- elsewhere (the public endpoints, a future API), as JSON ``{"error": …}``
+- in the REST API (``/api/``), every error — domain, HTTP, validation, a
+  crash — as RFC 9457 ``application/problem+json`` (``capture.api.problems``);
+- elsewhere (the public endpoints), as JSON ``{"error": …}``
   (with ``fields`` for a validation error).
 
 Views still catch ``ValidationFailed`` where they show the form again with the
@@ -14,8 +16,9 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
+from capture.api import problems
 from crm_core.errors import DomainError, NotFound, ValidationFailed
 
 _TITLES = {400: "Please check your input", 403: "Not allowed", 404: "Not found", 409: "Not possible"}
@@ -30,6 +33,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_refused)
     app.register_error_handler(403, _http_error)
     app.register_error_handler(404, _http_error)
+    app.register_error_handler(HTTPException, _any_http_error)
+    app.register_error_handler(InternalServerError, _server_error)
 
 
 def _in_admin() -> bool:
@@ -52,7 +57,9 @@ def _answer(status: int, message: str, **extra: object) -> tuple[str, int] | tup
     return jsonify({"error": message, **extra}), status
 
 
-def _domain_error(exc: DomainError) -> tuple[str, int] | tuple[Response, int]:
+def _domain_error(exc: DomainError) -> Response | tuple[str, int] | tuple[Response, int]:
+    if problems.is_api_request():
+        return problems.from_domain_error(exc)
     extra = {"fields": exc.fields} if isinstance(exc, ValidationFailed) else {}
     message = str(exc)
     if isinstance(exc, ValidationFailed) and _in_admin():
@@ -60,11 +67,23 @@ def _domain_error(exc: DomainError) -> tuple[str, int] | tuple[Response, int]:
     return _answer(_status(exc), message, **extra)
 
 
-def _http_error(exc: HTTPException) -> HTTPException | tuple[str, int] | tuple[Response, int]:
+def _http_error(exc: HTTPException) -> HTTPException | Response | tuple[str, int] | tuple[Response, int]:
+    if problems.is_api_request():
+        return problems.from_http_exception(exc)
     if not _in_admin():
         return exc  # Flask's own answer, as before (the public views answer their own errors)
     status = exc.code or 500
     return _answer(status, _MESSAGES.get(status, exc.description or ""))
+
+
+def _any_http_error(exc: HTTPException) -> HTTPException | Response:
+    """Other statuses (400, 405, 413, 415, 422, 429 …): problem details in the
+    API, Flask's own answer elsewhere, as before."""
+    return problems.from_http_exception(exc) if problems.is_api_request() else exc
+
+
+def _server_error(exc: InternalServerError) -> InternalServerError | Response:
+    return problems.from_http_exception(exc) if problems.is_api_request() else exc
 
 
 def _csrf_refused(_exc: CSRFError) -> tuple[str, int] | tuple[Response, int]:

@@ -1,6 +1,8 @@
 """Every ``lc:*`` key Leadcapture keeps in Redis, built here and nowhere else,
 so what lives in Redis (and what a flush or an eviction would lose) can be read
-in one place. RQ's own keys (``rq:*``) are RQ's."""
+in one place. RQ's own keys (``rq:*``) are RQ's. One more lives with the
+worker, which imports nothing from here: ``lc:dispatch:queued``
+(``worker/enqueueing.py``), set while a dispatch job waits unstarted."""
 
 from __future__ import annotations
 
@@ -30,3 +32,8 @@ def quarantine(form_key: str) -> str:
 def login_failures(kind: str, subject: str) -> str:
     """Failed sign-ins per ``account`` (a hash of the email) or per ``ip``."""
     return f"lc:login:fail:{kind}:{subject}"
+
+
+def api_requests(token_id: int, window_number: int) -> str:
+    """REST API requests of one token in one time window (``API_RATE_LIMIT``)."""
+    return f"lc:api:rl:{token_id}:{window_number}"

@@ -14,11 +14,15 @@ from crm_core.users.models import User
 
 OWNER_ME = "me"
 DEFAULT_SORT = "-created"
+# Ids live in 32-bit integer columns: a bigger number is nobody, not a database error.
+MAX_ID = 2**31 - 1
 
 
 def owner_ids(tokens: Iterable[str], viewer: User) -> list[int]:
     ids = {
-        viewer.id if item == OWNER_ME else int(item) for item in tokens if item == OWNER_ME or item.isdigit()
+        viewer.id if item == OWNER_ME else int(item)
+        for item in tokens
+        if item == OWNER_ME or (item.isdigit() and 0 < int(item) <= MAX_ID)
     }
     return sorted(ids)
 

@@ -24,3 +24,15 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
+
+
+def previous_revision(revision: str) -> str:
+    """The revision a migration upgrades from (its ``down_revision``): what a
+    test of that migration starts at, whatever is inserted before it later."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(""))
+    down = script.get_revision(revision).down_revision
+    if not isinstance(down, str):
+        raise ValueError(f"revision {revision} has no single parent: {down!r}")
+    return down

@@ -4,29 +4,37 @@ fixtures see one metadata. Services import models from their own aggregate's
 
 from crm_core.accounts.models import Account
 from crm_core.activities.models import Activity, activity_contacts
+from crm_core.api_tokens.models import ApiToken, IdempotentRequest
 from crm_core.contacts.models import Contact
 from crm_core.db import Base
 from crm_core.events.models import OutboxEvent
 from crm_core.forms.models import FormField, WebForm
 from crm_core.lists.models import OfferStatus, Priority, Source, Status, StatusKind
 from crm_core.notes.models import Note
+from crm_core.notifications.models import FormMailOptions, NotificationPreference, OutboxMail, TaskReminder
 from crm_core.offers.models import Offer, OfferLine
 from crm_core.products.models import Product
 from crm_core.prospects.models import Prospect, ProspectChange, SavedFilter
 from crm_core.tasks.models import Task, TaskTemplate
 from crm_core.users.models import Role, User, UserSession
+from crm_core.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Account",
     "Activity",
+    "ApiToken",
     "Base",
     "Contact",
     "FormField",
+    "FormMailOptions",
+    "IdempotentRequest",
     "Note",
+    "NotificationPreference",
     "Offer",
     "OfferLine",
     "OfferStatus",
     "OutboxEvent",
+    "OutboxMail",
     "Priority",
     "Product",
     "Prospect",
@@ -37,9 +45,13 @@ __all__ = [
     "Status",
     "StatusKind",
     "Task",
+    "TaskReminder",
     "TaskTemplate",
     "User",
     "UserSession",
     "WebForm",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "activity_contacts",
 ]

@@ -16,6 +16,10 @@ USER_MANAGERS: tuple[Role, ...] = (Role.ADMIN,)
 SETTINGS_MANAGERS: tuple[Role, ...] = (Role.ADMIN,)
 FORM_MANAGERS: tuple[Role, ...] = (Role.ADMIN, Role.MARKETING)
 ALL_PROSPECT_VIEWERS: tuple[Role, ...] = (Role.ADMIN, Role.MARKETING)
+# Webhook endpoints carry data out of the system, and the mail outbox holds
+# every lead's details: admins only.
+WEBHOOK_MANAGERS: tuple[Role, ...] = (Role.ADMIN,)
+OUTBOX_VIEWERS: tuple[Role, ...] = (Role.ADMIN,)
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.ADMIN: "Everything: users, settings, forms and all prospects.",
@@ -38,6 +42,10 @@ def can_manage_settings(user: User | None) -> bool:
 
 def can_manage_forms(user: User | None) -> bool:
     return has_role(user, FORM_MANAGERS)
+
+
+def can_manage_webhooks(user: User | None) -> bool:
+    return has_role(user, WEBHOOK_MANAGERS)
 
 
 def can_see_all_prospects(user: User | None) -> bool:

@@ -13,15 +13,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crm_core.notifications.smtp import SmtpConfig
 from crm_core.offers.money import is_currency
+from crm_core.webhooks.targets import TargetPolicy
 
 WEAK_SECRETS = frozenset({"", "dev", "secret", "changeme", "change-me", "development"})
 MIN_SECRET_LENGTH = 32
 
-# What each entry point cannot run without. The worker signs nothing, so it
-# does not need the secret key; the scripting commands need only the database.
+# What each entry point cannot run without. The worker signs webhooks with
+# secrets encrypted under a key derived from SECRET_KEY, so it needs it too;
+# the scripting commands need only the database.
 WEB_NEEDS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
-WORKER_NEEDS = ("DATABASE_URL", "REDIS_URL")
+WORKER_NEEDS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
 DATABASE_NEEDS = ("DATABASE_URL",)
 
 
@@ -46,6 +49,8 @@ class Settings:
     rate_limit_form: str = "600/60"
     rate_limit_global: str = "6000/60"
     spam_min_seconds: float = 3.0
+    # "<count>/<seconds>" of REST API requests per token (429 + Retry-After above it).
+    api_rate_limit: str = "600/60"
     # Treat a submission without a signed render token as spam (the snippet and
     # the standalone page always send one).
     require_render_token: bool = True
@@ -60,8 +65,31 @@ class Settings:
     company_registration: str = ""
     company_address: str = ""
     company_contact: str = ""
+    # One log line per accepted and per landed submission, for a person watching
+    # the terminal (``leadcapture serve``); off in production, where the drain rate
+    # would make it the biggest cost of logging.
+    log_submissions: bool = False
+    # Mail: "smtp://user:pass@host:587?starttls=1" or "smtps://user:pass@host:465";
+    # empty keeps every mail in the admin's Outbox page instead of sending it.
+    smtp_url: str = ""
+    smtp_from: str = ""
+    # Networks and host names webhooks may reach although they are not public
+    # ("10.1.0.0/16, erp.internal"): on-premises receivers.
+    webhook_allowed_targets: str = ""
+    # Days dispatched events stay in the outbox, and delivery logs and sent mails are kept.
+    event_retention_days: int = 7
+    delivery_log_retention_days: int = 30
     # Which entry point these settings are for (see WEB_NEEDS, WORKER_NEEDS).
     needs: tuple[str, ...] = WEB_NEEDS
+
+    @property
+    def smtp(self) -> SmtpConfig | None:
+        """Where mail goes, or ``None``: mails are held for the Outbox page."""
+        return SmtpConfig.parse(self.smtp_url, self.smtp_from)
+
+    @property
+    def webhook_targets(self) -> TargetPolicy:
+        return TargetPolicy.parse(self.webhook_allowed_targets)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -98,6 +126,7 @@ class Settings:
                 rate_limit_form=env.get("RATE_LIMIT_PER_FORM", "600/60"),
                 rate_limit_global=env.get("RATE_LIMIT_GLOBAL", "6000/60"),
                 spam_min_seconds=float(env.get("SPAM_MIN_SECONDS", 3.0)),
+                api_rate_limit=env.get("API_RATE_LIMIT", "600/60"),
                 require_render_token=env.get("REQUIRE_RENDER_TOKEN", "1") == "1",
                 time_zone=env.get("TIME_ZONE", "UTC"),
                 default_currency=env.get("DEFAULT_CURRENCY", "EUR").upper(),
@@ -105,12 +134,47 @@ class Settings:
                 company_registration=env.get("COMPANY_REGISTRATION", "").strip(),
                 company_address=env.get("COMPANY_ADDRESS", "").strip(),
                 company_contact=env.get("COMPANY_CONTACT", "").strip(),
+                log_submissions=env.get("LOG_SUBMISSIONS", "") == "1",
+                smtp_url=env.get("SMTP_URL", ""),
+                smtp_from=env.get("SMTP_FROM", ""),
+                webhook_allowed_targets=env.get("WEBHOOK_ALLOWED_TARGETS", ""),
+                event_retention_days=int(env.get("EVENT_RETENTION_DAYS", 7)),
+                delivery_log_retention_days=int(env.get("DELIVERY_LOG_RETENTION_DAYS", 30)),
                 needs=needs,
             )
         except ValueError as exc:
             raise SettingsError(f"A numeric setting is not a number: {exc}.") from exc
         settings.check()
         return settings
+
+    def environ(self) -> dict[str, str]:
+        """These settings as the variables ``from_env`` reads: how ``leadcapture
+        serve`` hands its one ``Settings`` to the processes it starts (web, worker),
+        which read them as production's do."""
+        return {
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "SECRET_KEY": self.secret_key,
+            "PUBLIC_BASE_URL": self.public_base_url,
+            "LEADCAPTURE_ENV": self.environment,
+            "MAX_BODY_BYTES": str(self.max_body_bytes),
+            "TRUSTED_PROXY_HOPS": str(self.trusted_proxy_hops),
+            "REDIS_TIMEOUT": str(self.redis_timeout),
+            "DEMO_PAGES": "1" if self.demo_pages else "0",
+            "RATE_LIMIT_PER_IP": self.rate_limit_ip,
+            "RATE_LIMIT_PER_FORM": self.rate_limit_form,
+            "RATE_LIMIT_GLOBAL": self.rate_limit_global,
+            "SPAM_MIN_SECONDS": str(self.spam_min_seconds),
+            "REQUIRE_RENDER_TOKEN": "1" if self.require_render_token else "0",
+            "TIME_ZONE": self.time_zone,
+            "DEFAULT_CURRENCY": self.default_currency,
+            "LOG_SUBMISSIONS": "1" if self.log_submissions else "0",
+            "SMTP_URL": self.smtp_url,
+            "SMTP_FROM": self.smtp_from,
+            "WEBHOOK_ALLOWED_TARGETS": self.webhook_allowed_targets,
+            "EVENT_RETENTION_DAYS": str(self.event_retention_days),
+            "DELIVERY_LOG_RETENTION_DAYS": str(self.delivery_log_retention_days),
+        }
 
     def rate_limits(self) -> tuple[tuple[str, str], ...]:
         return (
@@ -119,8 +183,14 @@ class Settings:
             ("global", self.rate_limit_global),
         )
 
+    @property
+    def api_rate(self) -> tuple[int, int]:
+        """(requests, seconds) a token may make per window."""
+        count, _, window = self.api_rate_limit.partition("/")
+        return int(count), int(window)
+
     def check(self) -> None:
-        for scope, text in self.rate_limits():
+        for scope, text in (*self.rate_limits(), ("API token", self.api_rate_limit)):
             count, _, window = text.partition("/")
             if not (count.isdigit() and window.isdigit() and int(window) > 0):
                 raise SettingsError(
@@ -136,6 +206,13 @@ class Settings:
             raise SettingsError(
                 f"DEFAULT_CURRENCY must be an ISO 4217 code such as RON or EUR, not {self.default_currency!r}."
             )
+        try:
+            TargetPolicy.parse(self.webhook_allowed_targets)
+            SmtpConfig.parse(self.smtp_url, self.smtp_from)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from exc
+        if self.event_retention_days < 1 or self.delivery_log_retention_days < 1:
+            raise SettingsError("EVENT_RETENTION_DAYS and DELIVERY_LOG_RETENTION_DAYS must be at least 1.")
         if self.environment not in ("production", "development", "test"):
             raise SettingsError("LEADCAPTURE_ENV must be production, development or test.")
         if (

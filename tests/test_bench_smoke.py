@@ -92,3 +92,16 @@ def test_end_to_end_benchmark_commits_every_accepted_submission() -> None:
     accepted, missing = int(found[1]), int(found[2])
     assert accepted > 0, out
     assert missing == 0, out
+
+
+def test_webhooks_benchmark_runs() -> None:
+    out = _run("webhooks.py", "--quick")
+    assert re.search(r"\[sqlite\] throughput: 100 deliveries in [\d.]+ s", out), out
+    assert re.search(r"commit → delivery at 20 events/s: p50 \d+ ms, p95 \d+ ms", out), out
+
+
+def test_api_list_benchmark_runs() -> None:
+    out = _run("api_list.py", "--quick")
+    for case in ("first page", "deep page"):
+        assert re.search(rf"\| {case} \| [\d.]+ ms \|.*\| [\d.]+x \|", out), out
+    assert "API pages of 50 rows" in out, out

@@ -69,7 +69,13 @@ class Stack:
         self.app = create_app(self.settings)
         self.client = self.app.test_client()
         assert self.client.get(f"/f/{self.form['key']}.json").status_code == 200  # fills the cache
-        self.env = {**os.environ, "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_server.url}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_server.url,
+            "SECRET_KEY": self.settings.secret_key,
+            "LEADCAPTURE_ENV": "test",
+        }
         self.log = tmp_path / "worker.log"
         self._redis: Redis | None = None
 

@@ -32,7 +32,7 @@ def test_migrations_match_the_models_and_downgrade_cleanly(fresh_database_url: s
 def test_saved_filters_made_before_0012_stay_the_prospects_lists(fresh_database_url: str) -> None:
     from sqlalchemy import text
 
-    upgrade(fresh_database_url, "0008")
+    upgrade(fresh_database_url, "0011")
     engine = make_engine(fresh_database_url)
     try:
         with engine.begin() as conn:
@@ -59,7 +59,7 @@ def test_saved_filters_made_before_0012_stay_the_prospects_lists(fresh_database_
                     "SELECT id, 'accounts', 'Mine', 'type=person', CURRENT_TIMESTAMP FROM users"
                 )
             )
-        downgrade(fresh_database_url, "0008")
+        downgrade(fresh_database_url, "0011")
         with engine.begin() as conn:
             assert conn.execute(text("SELECT name, query FROM saved_filters")).all() == [("Mine", "owner=me")]
     finally:

@@ -10,12 +10,37 @@ from crm_core.settings import WORKER_NEEDS, Settings, SettingsError
 BASE = {"DATABASE_URL": "sqlite://", "REDIS_URL": "redis://localhost/0", "SECRET_KEY": "k" * 40}
 
 
-def test_the_web_app_needs_the_secret_key_and_the_worker_does_not() -> None:
+def test_the_web_app_and_the_worker_need_the_secret_key() -> None:
+    """The worker opens the webhook secrets the web app sealed with a key derived from it."""
     no_secret = {k: v for k, v in BASE.items() if k != "SECRET_KEY"}
     with pytest.raises(SettingsError, match="SECRET_KEY"):
         Settings.from_env(no_secret)
-    worker = Settings.from_env(no_secret, needs=WORKER_NEEDS)
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        Settings.from_env(no_secret, needs=WORKER_NEEDS)
+    worker = Settings.from_env(BASE, needs=WORKER_NEEDS)
     assert worker.database_url == "sqlite://" and worker.redis_url == "redis://localhost/0"
+
+
+def test_mail_and_webhook_settings_are_checked_at_start() -> None:
+    with pytest.raises(SettingsError, match="SMTP_URL"):
+        Settings.from_env({**BASE, "SMTP_URL": "http://mail.example.com"})
+    with pytest.raises(SettingsError, match="SMTP_FROM"):
+        Settings.from_env({**BASE, "SMTP_URL": "smtp://mail.example.com:587?starttls=1"})
+    with pytest.raises(SettingsError, match="WEBHOOK_ALLOWED_TARGETS"):
+        Settings.from_env({**BASE, "WEBHOOK_ALLOWED_TARGETS": "10.0.0.0/8, not a host"})
+    settings = Settings.from_env(
+        {
+            **BASE,
+            "SMTP_URL": "smtps://ana%40example.com:p%3Ass@mail.example.com",
+            "SMTP_FROM": "Leads <leads@example.com>",
+            "WEBHOOK_ALLOWED_TARGETS": "10.1.0.0/16, erp.internal",
+        }
+    )
+    assert settings.smtp is not None
+    assert (settings.smtp.host, settings.smtp.port, settings.smtp.tls) == ("mail.example.com", 465, "ssl")
+    assert (settings.smtp.username, settings.smtp.password) == ("ana@example.com", "p:ss")
+    assert settings.webhook_targets.hosts == {"erp.internal"}
+    assert Settings.from_env(BASE).smtp is None
 
 
 def test_weak_secret_and_malformed_numbers_are_refused_in_plain_words() -> None:
@@ -26,3 +51,30 @@ def test_weak_secret_and_malformed_numbers_are_refused_in_plain_words() -> None:
     with pytest.raises(SettingsError, match="20/60"):
         Settings.from_env({**BASE, "RATE_LIMIT_PER_IP": "twenty"})
     assert Settings.from_env({**BASE, "DEMO_PAGES": "1"}).demo_pages
+
+
+def test_the_environment_of_a_settings_reads_back_as_the_same_settings() -> None:
+    """How `leadcapture serve` hands its one Settings to the web app and the worker."""
+    serve = Settings(
+        database_url="sqlite:////tmp/lc.db",
+        redis_url="unix:///tmp/redis.sock?db=0",
+        secret_key="s" * 48,
+        public_base_url="http://127.0.0.1:5000",
+        environment="development",
+        max_body_bytes=1000,
+        trusted_proxy_hops=1,
+        redis_timeout=0.5,
+        demo_pages=True,
+        rate_limit_ip="5/10",
+        rate_limit_form="50/10",
+        rate_limit_global="500/10",
+        spam_min_seconds=2.5,
+        require_render_token=False,
+        time_zone="Europe/Bucharest",
+        default_currency="RON",
+        log_submissions=True,
+    )
+    assert Settings.from_env(serve.environ()) == serve
+    assert Settings.from_env(
+        Settings(database_url="sqlite://", redis_url="r", secret_key="k" * 40).environ()
+    ) == (Settings(database_url="sqlite://", redis_url="r", secret_key="k" * 40))

@@ -17,13 +17,27 @@ from rq.serializers import JSONSerializer
 from rq.utils import now, utcformat
 
 SUBMISSIONS = "submissions"
-# Work that is not a visitor's submission: daily housekeeping (offer expiry).
+# Events handed out, webhooks and mails sent (after submissions: a lead first).
+OUTBOUND = "outbound"
+# Work that is not a visitor's submission: daily housekeeping (offer expiry),
+# the minute sweep of the outbox.
 MAINTENANCE = "maintenance"
 PROCESS_SUBMISSION = "worker.jobs.process_submission"
 EXPIRE_OFFERS = "worker.periodic.expire_offers"
+DISPATCH_EVENTS = "worker.dispatching.dispatch_events"
+RECORD_QUARANTINED = "worker.dispatching.record_quarantined"
+DELIVER_WEBHOOK = "worker.deliveries.deliver_webhook"
+SEND_MAIL = "worker.mails.send_mail"
+SWEEP_OUTBOX = "worker.sweep.sweep_outbox"
+PURGE_OUTBOX = "worker.sweep.purge_outbox"
 
 # The only callables a Leadcapture worker agrees to run (the queue is a trust boundary).
-KNOWN_JOBS = frozenset({PROCESS_SUBMISSION, EXPIRE_OFFERS})
+KNOWN_JOBS = frozenset(
+    {
+        PROCESS_SUBMISSION, EXPIRE_OFFERS, DISPATCH_EVENTS, RECORD_QUARANTINED, DELIVER_WEBHOOK, SEND_MAIL,
+        SWEEP_OUTBOX, PURGE_OUTBOX,
+    }
+)  # fmt: skip
 
 # 12 tries, 1 s to 30 min apart (over an hour in all): a database outage of many
 # minutes exhausts no job, the first retries come quickly once it is back, and
@@ -41,6 +55,10 @@ def submissions_queue(connection: Redis) -> Queue:
 
 def maintenance_queue(connection: Redis) -> Queue:
     return Queue(MAINTENANCE, connection=connection, serializer=JSONSerializer)
+
+
+def outbound_queue(connection: Redis) -> Queue:
+    return Queue(OUTBOUND, connection=connection, serializer=JSONSerializer)
 
 
 def submission_job(queue: Queue, payload: dict[str, Any]) -> Job:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 from redis import Redis
@@ -12,20 +13,24 @@ from rq.queue import Queue
 from rq.serializers import JSONSerializer
 from rq.utils import now
 
+from crm_core.events.wakeup import on_events_committed
 from crm_core.log_context import configure_logging, log_context
 from crm_core.settings import Settings
-from worker import runtime
+from worker import outbound, runtime
 from worker.batches import BATCH_SIZE, Batch, BatchClaimer, current_batch
+from worker.enqueueing import wake_dispatcher
 from worker.periodic import schedule_expiry
 from worker.queues import (
     JOB_TIMEOUT,
     KNOWN_JOBS,
     MAINTENANCE,
+    OUTBOUND,
     PROCESS_SUBMISSION,
     RESULT_TTL,
     SUBMISSIONS,
     maintenance_queue,
 )
+from worker.sweep import schedule_purge, schedule_sweep
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +121,14 @@ class LeadWorker(SimpleWorker):
             self._claimer = BatchClaimer(self.connection, JOB_TIMEOUT + HEARTBEAT_MARGIN, RESULT_TTL)
         return self._claimer
 
+    def run_maintenance_tasks(self) -> None:
+        super().run_maintenance_tasks()
+        # Re-seed the outbox sweep's chain should a run have been lost.
+        try:
+            schedule_sweep(maintenance_queue(self.connection))
+        except Exception:  # maintenance must never stop the worker
+            log.warning("could not schedule the outbox sweep", exc_info=True)
+
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         # The job runs in this thread, so nothing refreshes its heartbeat while it
         # runs: it must outlive the job's timeout, but no longer than needed.
@@ -123,16 +136,23 @@ class LeadWorker(SimpleWorker):
 
 
 def run_worker(settings: Settings, *, burst: bool = False, name: str | None = None) -> bool:
-    configure_logging()
+    configure_logging(submissions=settings.log_submissions)
     runtime.configure(settings.database_url, settings.time_zone)
+    outbound.configure(settings)
     connection = Redis.from_url(settings.redis_url)
+    # Events this worker commits (prospects from submissions, …) wake the dispatcher.
+    on_events_committed(runtime.session_factory(), lambda: wake_dispatcher(connection))
     schedule_expiry(maintenance_queue(connection), runtime.zone())
+    schedule_sweep(maintenance_queue(connection))
+    schedule_purge(maintenance_queue(connection), runtime.zone())
     worker = LeadWorker(
-        [SUBMISSIONS, MAINTENANCE],
+        [SUBMISSIONS, OUTBOUND, MAINTENANCE],
         connection=connection,
         serializer=JSONSerializer,
         name=name,
         maintenance_interval=MAINTENANCE_INTERVAL,
         worker_ttl=WORKER_TTL,
     )
-    return worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+    log.info("worker %s (pid %d) draining the %s queue", worker.name, os.getpid(), SUBMISSIONS)
+    # WARNING: RQ sets its own loggers to this level (see log_context.QUIET_LOGGERS).
+    return worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")

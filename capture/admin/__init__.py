@@ -9,12 +9,42 @@ Domain errors become pages in one place: ``capture.errors``."""
 
 from flask import Blueprint, Flask, request
 
-from capture.admin import account, accounts, forms, offers, products, prospects, settings, submissions, users
+from capture.admin import (
+    account,
+    accounts,
+    forms,
+    notifications,
+    offers,
+    products,
+    prospects,
+    settings,
+    submissions,
+    tasks,
+    tokens,
+    users,
+    webhooks,
+)
 from capture.admin.auth import current_user, login_redirect
+from capture.admin.rich_text import rich_text
 from crm_core import permissions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for feature in (account, prospects, accounts, offers, products, forms, settings, users, submissions):
+bp.add_app_template_filter(rich_text, "rich_text")
+for feature in (
+    account,
+    prospects,
+    tasks,
+    accounts,
+    offers,
+    products,
+    forms,
+    settings,
+    users,
+    submissions,
+    webhooks,
+    notifications,
+    tokens,
+):
     bp.register_blueprint(feature.bp)
 
 # Endpoints an anonymous visitor may reach: the login page itself.
@@ -35,6 +65,7 @@ def _template_helpers() -> dict[str, object]:
         "can_manage_forms": lambda: permissions.can_manage_forms(current_user()),
         "can_manage_users": lambda: permissions.can_manage_users(current_user()),
         "can_manage_settings": lambda: permissions.can_manage_settings(current_user()),
+        "can_manage_webhooks": lambda: permissions.can_manage_webhooks(current_user()),
     }
 
 

@@ -13,6 +13,7 @@ from redis import Redis
 from rq import Queue
 
 from capture import redis_keys
+from worker.enqueueing import quarantined_event_job
 from worker.queues import enqueue_submission
 from worker.registries import visitor_summary
 
@@ -30,14 +31,32 @@ class QuarantinedSubmission:
 
 
 def quarantine(connection: Redis, form_key: str, reason: str, payload: dict[str, Any]) -> None:
+    """Counts it and, unless a honeypot proved a bot, keeps it for review and
+    queues the job that records ``submission.quarantined`` for webhooks — in
+    the same round trip, with no database work here."""
     pipe = connection.pipeline(transaction=False)
-    pipe.incr(redis_keys.stat("spam", form_key))
-    pipe.incr(redis_keys.stat("spam"))
     if payload:
-        entry = {"reason": reason, "at": datetime.now(UTC).isoformat(), "payload": payload}
+        at = datetime.now(UTC).isoformat()
+        # First in the pipeline: RQ turns it into a MULTI/EXEC transaction.
+        quarantined_event_job(connection, pipe, quarantined_event(form_key, reason, at, payload))
+        entry = {"reason": reason, "at": at, "payload": payload}
         pipe.lpush(redis_keys.quarantine(form_key), json.dumps(entry, separators=(",", ":")))
         pipe.ltrim(redis_keys.quarantine(form_key), 0, QUARANTINE_SIZE - 1)
+    pipe.incr(redis_keys.stat("spam", form_key))
+    pipe.incr(redis_keys.stat("spam"))
     pipe.execute()
+
+
+def quarantined_event(form_key: str, reason: str, at: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The event's data: which submission, why, and what the visitor typed."""
+    return {
+        "submission_id": payload.get("submission_id"),
+        "form_key": form_key,
+        "form_id": payload.get("form_id"),
+        "reason": reason,
+        "at": at,
+        "values": payload.get("values", {}),
+    }
 
 
 def quarantined(connection: Redis, form_keys: list[str], limit: int = 50) -> list[QuarantinedSubmission]:

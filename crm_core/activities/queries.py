@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.activities.models import Activity, ActivityStatus
 from crm_core.errors import NotFound
+from crm_core.paging import Page, keyset_page
 from crm_core.parents import Parent
 from crm_core.related import check_parent_visible
 from crm_core.users.models import User
@@ -34,3 +35,21 @@ def get_visible_activity(session: Session, viewer: User, activity_id: int) -> Ac
         raise NotFound("This activity no longer exists.")
     check_parent_visible(session, viewer, activity.parent)
     return activity
+
+
+def activities_page(
+    session: Session, parent: Parent, *, after: str | None = None, before: str | None = None, limit: int = 50
+) -> Page:
+    """All of a record's activities, latest start first, a keyset page at a time (the API's list)."""
+    stmt = select(Activity).where(Activity.parent_type == parent.type, Activity.parent_id == parent.id)
+    return keyset_page(
+        session,
+        stmt,
+        sort="-starts",
+        column=Activity.starts_at,
+        id_column=Activity.id,
+        key_of=lambda row: (row[0].starts_at, row[0].id),
+        after=after,
+        before=before,
+        limit=limit,
+    )

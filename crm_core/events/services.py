@@ -3,11 +3,12 @@ a notification cares about calls ``record_event`` in its own transaction."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from crm_core.db import utcnow
@@ -15,6 +16,7 @@ from crm_core.events.models import OutboxEvent
 from crm_core.events.schemas import EVENT_TYPES
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+EVENTS_RECORDED = "lc_events_recorded"
 
 
 def new_event_id() -> str:
@@ -23,6 +25,28 @@ def new_event_id() -> str:
 
 def record_event(session: Session, event_type: str, data: dict[str, Any]) -> None:
     record_events(session, [(event_type, data)])
+
+
+def derived_event_id(key: str) -> str:
+    """A stable ``evt_`` id for an event whose recording may run twice (a
+    retried job): the second insert finds it (``record_event_once``)."""
+    digest = hashlib.sha256(key.encode()).digest()
+    number = int.from_bytes(digest[:17], "big")
+    return "evt_" + "".join(_ALPHABET[(number >> (5 * i)) & 31] for i in range(26))
+
+
+def record_event_once(session: Session, event_id: str, event_type: str, data: dict[str, Any]) -> bool:
+    """Records the event under ``event_id`` unless it is already there."""
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {event_type!r}")
+    if session.scalar(select(OutboxEvent.id).where(OutboxEvent.event_id == event_id)) is not None:
+        return False
+    session.execute(
+        insert(OutboxEvent),
+        [{"event_id": event_id, "type": event_type, "occurred_at": utcnow(), "data": data}],
+    )
+    session.info[EVENTS_RECORDED] = True
+    return True
 
 
 def record_events(session: Session, events: Iterable[tuple[str, dict[str, Any]]]) -> int:
@@ -35,4 +59,5 @@ def record_events(session: Session, events: Iterable[tuple[str, dict[str, Any]]]
         rows.append({"event_id": new_event_id(), "type": event_type, "occurred_at": now, "data": data})
     if rows:
         session.execute(insert(OutboxEvent), rows)
+        session.info[EVENTS_RECORDED] = True  # read by crm_core.events.wakeup after the commit
     return len(rows)

@@ -82,9 +82,33 @@ def validate_prospect(
     return values
 
 
+# The list's tasks filter, read from the summary the task services keep on each prospect.
+TASKS_OPEN = "open"  # has open tasks
+TASKS_OVERDUE = "overdue"  # has an open task due before today (in the instance's zone)
+TASKS_NONE = "none"  # no open task: nobody is working it
+
+
+def _tasks_token(value: str) -> None:
+    if value not in (TASKS_OPEN, TASKS_OVERDUE, TASKS_NONE):
+        raise ValidationError("Choose “open”, “overdue” or “none”.")
+
+
 def _owner_token(value: str) -> None:
-    if value not in ("me", "none") and not value.isdigit():
+    if value not in ("me", "none") and not (value.isdigit() and 0 < int(value) <= 2**31 - 1):
         raise ValidationError("Choose a user, “me” or “none”.")
+
+
+# Ids live in 32-bit integer columns: a bigger number in a URL is "no such
+# value", not a database error.
+MAX_ID = 2**31 - 1
+
+
+def _an_id() -> mf.Integer:
+    return mf.Integer(
+        strict=False,
+        validate=validate.Range(min=1, max=MAX_ID, error="No such value."),
+        error_messages={"invalid": "No such value."},
+    )
 
 
 class FilterSchema(Schema):
@@ -94,13 +118,14 @@ class FilterSchema(Schema):
     created_from = mf.Date()
     created_to = mf.Date()
     owner = mf.List(mf.String(validate=_owner_token))
-    status = mf.List(mf.Integer(strict=False))
-    priority = mf.List(mf.Integer(strict=False))
-    source = mf.List(mf.Integer(strict=False))
-    form = mf.List(mf.Integer(strict=False))
+    status = mf.List(_an_id())
+    priority = mf.List(_an_id())
+    source = mf.List(_an_id())
+    form = mf.List(_an_id())
     name = mf.String(validate=validate.Length(max=_MAX_TEXT))
     company = mf.String(validate=validate.Length(max=_MAX_TEXT))
     email = mf.String(validate=validate.Length(max=_MAX_TEXT))
     phone = mf.String(validate=validate.Length(max=_MAX_TEXT))
     registration_code = mf.String(validate=validate.Length(max=_MAX_TEXT))
+    tasks = mf.String(validate=_tasks_token)
     sort = mf.String(validate=validate.OneOf([*SORT_KEYS, *(f"-{k}" for k in SORT_KEYS)]))

@@ -86,9 +86,10 @@ def update_task(session: Session, editor: User, task_id: int, data: Mapping[str,
     values = _load(session, data)
     status = values.pop("status")
     old_owner, was_done = task.owner_id, task.status == TaskStatus.DONE
+    owner_id = values.pop("owner_id")  # none chosen: the task keeps its owner
     for name, value in values.items():
         setattr(task, name, value)
-    task.owner_id = values["owner_id"] or task.owner_id
+    task.owner_id = owner_id or task.owner_id
     _close_or_open(task, status)
     session.flush()
     events = task_events(task, editor.id, created=False, old_owner_id=old_owner)

@@ -31,6 +31,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language of the e-mails they receive (en, ro, lt, fr).
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
 
     @property
     def display_name(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -15,12 +16,20 @@ from werkzeug.routing import Rule
 
 from capture.app import create_app
 from crm_core.accounts.services import create_account
-from crm_core.models import Prospect, Role, Status, User
+from crm_core.activities.services import log_activity
+from crm_core.contacts.services import add_contact
+from crm_core.models import Role, Status, User
+from crm_core.notes.services import add_note
 from crm_core.offers.services import add_line, create_offer
+from crm_core.parents import Parent
 from crm_core.permissions import ALL_ROLES
 from crm_core.products.services import create_product
+from crm_core.prospects.services import create_prospect
 from crm_core.settings import Settings
+from crm_core.tasks.services import create_task
 from tests.admin.conftest import UserFactory
+from tests.connect.factories import connect_ids
+from tests.tasks.rows import a_template
 
 # Public by design besides the ``public.`` blueprint and static files.
 PUBLIC_ENDPOINTS = {"admin.account.login", "health.healthz"}
@@ -49,12 +58,38 @@ EXPECTED_ROLES: dict[str, set[Role]] = {
     "admin.settings.update": ADMIN,
     "admin.settings.delete_confirm": ADMIN,
     "admin.settings.delete": ADMIN,
+    "admin.settings.task_templates": ADMIN,
+    "admin.settings.task_template_new": ADMIN,
+    "admin.settings.task_template_edit": ADMIN,
+    "admin.settings.task_template_delete": ADMIN,
     "admin.users.index": ADMIN,
     "admin.users.create": ADMIN,
     "admin.users.active": ADMIN,
     "admin.users.reset_password": ADMIN,
     "admin.users.role": ADMIN,
     "admin.prospects.index": EVERYONE,
+    "admin.tasks.index": EVERYONE,
+    "admin.tasks.new": EVERYONE,
+    "admin.tasks.edit": EVERYONE,
+    "admin.tasks.set_status": EVERYONE,
+    "admin.tasks.reschedule": EVERYONE,
+    "admin.tasks.delete": EVERYONE,
+    "admin.webhooks.index": ADMIN,
+    "admin.webhooks.create": ADMIN,
+    "admin.webhooks.detail": ADMIN,
+    "admin.webhooks.update": ADMIN,
+    "admin.webhooks.rotate": ADMIN,
+    "admin.webhooks.redeliver": ADMIN,
+    "admin.notifications.outbox": ADMIN,
+    "admin.notifications.mail": ADMIN,
+    "admin.notifications.mail_html": ADMIN,
+    "admin.notifications.mine": EVERYONE,
+    "admin.notifications.save_mine": EVERYONE,
+    "admin.notifications.form_mails": FORMS,
+    "admin.notifications.save_form_mails": FORMS,
+    "admin.tokens.index": EVERYONE,
+    "admin.tokens.create": EVERYONE,
+    "admin.tokens.revoke": EVERYONE,
     "admin.prospects.convert": EVERYONE,
     "admin.prospects.allocate": EVERYONE,
     "admin.prospects.reopen": ADMIN,
@@ -91,10 +126,13 @@ def _rules() -> list[Rule]:
 
 
 RULES = _rules()
+# The REST API (``api.``) answers 401 to a call without a token, and its
+# OpenAPI document and docs page (``api_docs.``) are public:
+# tests/api/test_access.py walks those routes.
 PROTECTED = [
     rule
     for rule in RULES
-    if not rule.endpoint.startswith("public.")
+    if not rule.endpoint.startswith(("public.", "api.", "api_docs."))
     and rule.endpoint != "static"
     and rule.endpoint not in PUBLIC_ENDPOINTS
 ]
@@ -174,6 +212,23 @@ MATRIX = [
 ]
 
 
+def _prospect_with_records(db: Session, editor: User) -> dict[str, int]:
+    """A prospect with a contact, a planned meeting, an open task and a note."""
+    parent_id = create_prospect(db, editor, {"name": "Matrix prospect"}).id
+    parent = Parent.prospect(parent_id)
+    contact = add_contact(db, editor, parent, {"name": "Ana"})
+    meeting = {"kind": "meeting", "starts_at": "2030-01-02T10:00", "contact_ids": [contact.id]}
+    ids = {
+        "prospect_id": parent_id,
+        "contact_id": contact.id,
+        "activity_id": log_activity(db, editor, parent, meeting, ZoneInfo("UTC")).id,
+        "task_id": create_task(db, editor, parent, {"name": "Call back"}).id,
+        "note_id": add_note(db, editor, parent, {"body": "Warm lead"}).id,
+    }
+    db.commit()
+    return ids
+
+
 @pytest.fixture
 def existing_ids(
     make_form: Callable[..., dict[str, Any]], make_user: UserFactory, db: Session
@@ -182,22 +237,30 @@ def existing_ids(
     status_id = db.scalar(select(Status.id).order_by(Status.position).limit(1))
     assert status_id is not None
     owner = db.get(User, make_user(Role.ADMIN).id)
+    records = _prospect_with_records(db, owner)
     account = create_account(db, owner, {"name": "Matrix SRL"})
     offer = create_offer(db, owner, account.id, {"name": "Matrix offer", "currency": "EUR"})
     line = add_line(db, owner, offer.id, {"name": "Matrix line", "unit_price": "10"})
     product = create_product(db, {"code": "MX", "name": "Matrix", "price": "1", "currency": "EUR"})
-    prospect = Prospect(name="Matrix lead", status_id=status_id)
-    db.add(prospect)
     db.commit()
+    form_id = make_form()["form_id"]
     return {
-        "form_id": make_form()["form_id"],
+        "form_id": form_id,
         "user_id": make_user(Role.SALES).id,
         "value_id": status_id,
+        "prospect_id": records["prospect_id"],
+        "contact_id": records["contact_id"],
+        "activity_id": records["activity_id"],
+        # A task on that prospect (nobody owns it: admins and marketing reach it, sales get 404),
+        # so both the Tasks pages and the card's task routes reach a real row.
+        "task_id": records["task_id"],
+        "note_id": records["note_id"],
+        "template_id": a_template(db, status_id),
+        **connect_ids(db, form_id),
         "account_id": account.id,
         "offer_id": offer.id,
         "line_id": line.id,
         "product_id": product.id,
-        "prospect_id": prospect.id,
     }
 
 

@@ -1,0 +1,3 @@
+"""Webhooks: endpoints an admin registers, one delivery per (endpoint, event)
+signed per Standard Webhooks, retried on a fixed schedule, sent through a
+transport that refuses internal addresses at connect time."""
