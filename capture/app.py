@@ -9,7 +9,17 @@ from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from capture import admin, database, errors, health, public, redis_client, request_logging, security_headers
+from capture import (
+    admin,
+    database,
+    errors,
+    health,
+    public,
+    reader_locale,
+    redis_client,
+    request_logging,
+    security_headers,
+)
 from capture.cookie_session import CookieSessionInterface
 from crm_core.settings import Settings, SettingsError
 
@@ -29,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.init_app(app)
     public.init_app(app, csrf)
     health.init_app(app)
+    reader_locale.init_app(app)
     admin.init_app(app)
     app.add_url_rule("/", "index", _index)
     if settings.trusted_proxy_hops:
@@ -57,4 +68,4 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 
 def _index() -> Response:
-    return redirect(url_for("admin.prospects.index"))
+    return redirect(url_for("admin.home.index"))

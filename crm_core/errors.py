@@ -38,3 +38,13 @@ class PossibleDuplicate(DomainError):
 
 class AlreadyConverted(DomainError):
     """The prospect was converted (perhaps a moment ago, by someone else)."""
+
+
+class ConvertInstead(DomainError):
+    """A prospect moved into a "converted" status (on the board): it needs its
+    account, so the person is sent to Convert / Allocate for ``prospect_id``
+    instead of the status changing."""
+
+    def __init__(self, message: str, prospect_id: int):
+        super().__init__(message)
+        self.prospect_id = prospect_id

@@ -12,6 +12,7 @@ from crm_core.notes.models import Note
 from crm_core.offers.models import Offer, OfferLine
 from crm_core.products.models import Product
 from crm_core.prospects.models import Prospect, ProspectChange, SavedFilter
+from crm_core.reports.models import OwnerTally, SourceTally
 from crm_core.tasks.models import Task, TaskTemplate
 from crm_core.users.models import Role, User, UserSession
 
@@ -25,6 +26,7 @@ __all__ = [
     "Offer",
     "OfferLine",
     "OfferStatus",
+    "OwnerTally",
     "Priority",
     "Product",
     "Prospect",
@@ -32,6 +34,7 @@ __all__ = [
     "Role",
     "SavedFilter",
     "Source",
+    "SourceTally",
     "Status",
     "StatusKind",
     "Task",

@@ -9,12 +9,12 @@ Domain errors become pages in one place: ``capture.errors``."""
 
 from flask import Blueprint, Flask, request
 
-from capture.admin import account, forms, prospects, settings, submissions, users
+from capture.admin import account, board, forms, home, prospects, reports, settings, submissions, users
 from capture.admin.auth import current_user, login_redirect
 from crm_core import permissions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for feature in (account, prospects, forms, settings, users, submissions):
+for feature in (account, home, prospects, board, reports, forms, settings, users, submissions):
     bp.register_blueprint(feature.bp)
 
 # Endpoints an anonymous visitor may reach: the login page itself.
