@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from capture.app import create_app
-from crm_core.models import Role, Status
+from crm_core.models import OfferStatus, Role, Status
 from crm_core.permissions import ALL_ROLES
 from crm_core.settings import Settings
 from tests.admin.conftest import UserFactory
@@ -169,6 +169,9 @@ def existing_ids(
         "form_id": make_form()["form_id"],
         "user_id": make_user(Role.SALES).id,
         "value_id": status_id,
+        "status_id": status_id,
+        "offer_status_id": db.scalar(select(OfferStatus.id).limit(1)),
+        "slug": "funnel",  # type: ignore[dict-item]
     }
 
 

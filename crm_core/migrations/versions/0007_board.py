@@ -132,8 +132,9 @@ def _fill(day: str) -> list[str]:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("statuses", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("on_board", sa.Boolean(), server_default=sa.true(), nullable=False))
+    # Plain ALTER TABLE, never a batch copy: on SQLite, copying ``statuses`` drops
+    # the old table, and with foreign keys on that empties every prospect's status.
+    op.add_column("statuses", sa.Column("on_board", sa.Boolean(), server_default=sa.true(), nullable=False))
     statuses = sa.table("statuses", sa.column("kind", sa.String()), sa.column("on_board", sa.Boolean()))
     op.execute(statuses.update().where(statuses.c.kind.in_(["converted", "junk"])).values(on_board=False))
 
@@ -149,17 +150,18 @@ def upgrade() -> None:
         sa.Column("compacted", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_prospect_source_tallies")),
     )
-    with op.batch_alter_table("prospect_source_tallies", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_prospect_source_tallies_day", ["day", "status_id", "source_id", "form_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_prospect_source_tallies_fresh",
-            ["day"],
-            unique=False,
-            postgresql_where=sa.text("NOT compacted"),
-            sqlite_where=sa.text("NOT compacted"),
-        )
+    op.create_index(
+        "ix_prospect_source_tallies_day",
+        "prospect_source_tallies",
+        ["day", "status_id", "source_id", "form_id"],
+    )
+    op.create_index(
+        "ix_prospect_source_tallies_fresh",
+        "prospect_source_tallies",
+        ["day"],
+        postgresql_where=sa.text("NOT compacted"),
+        sqlite_where=sa.text("NOT compacted"),
+    )
     op.create_table(
         "prospect_owner_tallies",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -171,30 +173,30 @@ def upgrade() -> None:
         sa.Column("compacted", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_prospect_owner_tallies")),
     )
-    with op.batch_alter_table("prospect_owner_tallies", schema=None) as batch_op:
-        batch_op.create_index("ix_prospect_owner_tallies_day", ["day", "owner_id", "status_id"], unique=False)
-        batch_op.create_index("ix_prospect_owner_tallies_owner", ["owner_id", "day"], unique=False)
-        batch_op.create_index(
-            "ix_prospect_owner_tallies_fresh",
-            ["day"],
-            unique=False,
-            postgresql_where=sa.text("NOT compacted"),
-            sqlite_where=sa.text("NOT compacted"),
-        )
+    op.create_index(
+        "ix_prospect_owner_tallies_day", "prospect_owner_tallies", ["day", "owner_id", "status_id"]
+    )
+    op.create_index("ix_prospect_owner_tallies_owner", "prospect_owner_tallies", ["owner_id", "day"])
+    op.create_index(
+        "ix_prospect_owner_tallies_fresh",
+        "prospect_owner_tallies",
+        ["day"],
+        postgresql_where=sa.text("NOT compacted"),
+        sqlite_where=sa.text("NOT compacted"),
+    )
 
-    with op.batch_alter_table("prospects", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_prospects_created_dims",
-            ["created_at", "status_id", "source_id", "form_id", "owner_id", "priority_id", "converted_at"],
-            unique=False,
-        )
-        batch_op.create_index(
-            "ix_prospects_converted",
-            ["converted_at", "created_at", "owner_id", "source_id", "form_id"],
-            unique=False,
-            postgresql_where=sa.text("converted_at IS NOT NULL"),
-            sqlite_where=sa.text("converted_at IS NOT NULL"),
-        )
+    op.create_index(
+        "ix_prospects_created_dims",
+        "prospects",
+        ["created_at", "status_id", "source_id", "form_id", "owner_id", "priority_id", "converted_at"],
+    )
+    op.create_index(
+        "ix_prospects_converted",
+        "prospects",
+        ["converted_at", "created_at", "owner_id", "source_id", "form_id"],
+        postgresql_where=sa.text("converted_at IS NOT NULL"),
+        sqlite_where=sa.text("converted_at IS NOT NULL"),
+    )
 
     # The existing prospects, counted in the same transaction as the triggers
     # appear (PostgreSQL runs a migration in one transaction): none is missed or
@@ -220,17 +222,9 @@ def downgrade() -> None:
     else:
         for name in ("prospects_tally_update", "prospects_tally_delete", "prospects_tally_insert"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    with op.batch_alter_table("prospects", schema=None) as batch_op:
-        batch_op.drop_index("ix_prospects_converted")
-        batch_op.drop_index("ix_prospects_created_dims")
-    with op.batch_alter_table("prospect_owner_tallies", schema=None) as batch_op:
-        batch_op.drop_index("ix_prospect_owner_tallies_fresh")
-        batch_op.drop_index("ix_prospect_owner_tallies_owner")
-        batch_op.drop_index("ix_prospect_owner_tallies_day")
-    op.drop_table("prospect_owner_tallies")
-    with op.batch_alter_table("prospect_source_tallies", schema=None) as batch_op:
-        batch_op.drop_index("ix_prospect_source_tallies_fresh")
-        batch_op.drop_index("ix_prospect_source_tallies_day")
+    op.drop_index("ix_prospects_converted", table_name="prospects")
+    op.drop_index("ix_prospects_created_dims", table_name="prospects")
+    op.drop_table("prospect_owner_tallies")  # with its indexes
     op.drop_table("prospect_source_tallies")
-    with op.batch_alter_table("statuses", schema=None) as batch_op:
-        batch_op.drop_column("on_board")
+    # SQLite 3.35+ drops a column in place (no table copy, see upgrade).
+    op.drop_column("statuses", "on_board")
