@@ -15,7 +15,7 @@ from crm_core.db import transaction
 from crm_core.models import User
 from crm_core.reports.dashboard import new_prospects
 from crm_core.tasks.models import Task, TaskStatus
-from tests.prospects.conftest import PASSWORD, _CSRF
+from tests.prospects.conftest import _CSRF, PASSWORD
 
 
 def test_signing_in_lands_on_home_and_the_root_goes_there(app, staff) -> None:
