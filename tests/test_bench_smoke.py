@@ -58,6 +58,12 @@ def test_prospects_list_benchmark_runs(tmp_path: Path) -> None:
     assert "| deep page |" in out, out
 
 
+def test_pipeline_benchmark_runs() -> None:
+    out = _run("pipeline.py", "--quick")
+    for page in ("| board |", "| home |", "| report traceability |", "| prospects list (baseline) |"):
+        assert page in out, out
+
+
 def test_intake_benchmark_runs() -> None:
     _need_wrk()
     out = _run("intake.py", "--quick")

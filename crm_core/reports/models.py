@@ -38,7 +38,7 @@ class SourceTally(Base):
             "ix_prospect_source_tallies_fresh",
             "day",
             postgresql_where=text("NOT compacted"),
-            sqlite_where=text("NOT compacted"),
+            sqlite_where=text("compacted = 0"),
         ),
     )
 
@@ -62,7 +62,7 @@ class OwnerTally(Base):
             "ix_prospect_owner_tallies_fresh",
             "day",
             postgresql_where=text("NOT compacted"),
-            sqlite_where=text("NOT compacted"),
+            sqlite_where=text("compacted = 0"),
         ),
     )
 

@@ -38,6 +38,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    not_,
     or_,
     select,
     union_all,
@@ -255,7 +256,7 @@ def _add_from_prospects(
 def fresh_rows(
     session: Session, model: type[SourceTally] | type[OwnerTally], cap: int = COMPACT_AFTER
 ) -> int:
-    limited = select(model.id).where(model.compacted.is_(False)).limit(cap + 1).subquery()
+    limited = select(model.id).where(not_(model.compacted)).limit(cap + 1).subquery()
     return session.scalar(select(func.count()).select_from(limited)) or 0
 
 
@@ -263,7 +264,7 @@ def compact(session: Session, model: type[SourceTally] | type[OwnerTally]) -> in
     """Merge each day's rows that the triggers appended into one row per key;
     returns how many rows were merged away. Safe beside another compaction:
     each row is deleted (and its count re-added) by exactly one of them."""
-    days = list(session.scalars(select(model.day).where(model.compacted.is_(False)).distinct()))
+    days = list(session.scalars(select(model.day).where(not_(model.compacted)).distinct()))
     if not days:
         return 0
     keys = [c.key for c in model.__table__.columns if c.key not in ("id", "n", "compacted")]

@@ -7,8 +7,8 @@
   already there and kept by triggers on ``prospects`` from now on, in the
   same transaction as every insert, delete and change
   (``crm_core.reports.models`` says why and how).
-- Two indexes for the reports: every value a report counts by, behind
-  ``created_at``; and the conversions (partial).
+- Three indexes for the reports: every value a report counts by, behind
+  ``created_at``; the conversions (partial); the offers made from a prospect.
 
 Revision ID: 0007
 Revises: 0006
@@ -160,7 +160,7 @@ def upgrade() -> None:
         "prospect_source_tallies",
         ["day"],
         postgresql_where=sa.text("NOT compacted"),
-        sqlite_where=sa.text("NOT compacted"),
+        sqlite_where=sa.text("compacted = 0"),
     )
     op.create_table(
         "prospect_owner_tallies",
@@ -182,7 +182,7 @@ def upgrade() -> None:
         "prospect_owner_tallies",
         ["day"],
         postgresql_where=sa.text("NOT compacted"),
-        sqlite_where=sa.text("NOT compacted"),
+        sqlite_where=sa.text("compacted = 0"),
     )
 
     op.create_index(
@@ -197,6 +197,8 @@ def upgrade() -> None:
         postgresql_where=sa.text("converted_at IS NOT NULL"),
         sqlite_where=sa.text("converted_at IS NOT NULL"),
     )
+
+    op.create_index("ix_offers_prospect", "offers", ["prospect_id"])
 
     # The existing prospects, counted in the same transaction as the triggers
     # appear (PostgreSQL runs a migration in one transaction): none is missed or
@@ -222,6 +224,7 @@ def downgrade() -> None:
     else:
         for name in ("prospects_tally_update", "prospects_tally_delete", "prospects_tally_insert"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_index("ix_offers_prospect", table_name="offers")
     op.drop_index("ix_prospects_converted", table_name="prospects")
     op.drop_index("ix_prospects_created_dims", table_name="prospects")
     op.drop_table("prospect_owner_tallies")  # with its indexes
