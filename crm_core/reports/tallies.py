@@ -44,6 +44,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from crm_core.db import UTCDateTime
@@ -287,8 +288,17 @@ def compact(session: Session, model: type[SourceTally] | type[OwnerTally]) -> in
 
 
 def compact_if_needed(session: Session, model: type[SourceTally] | type[OwnerTally]) -> None:
-    if fresh_rows(session, model) > COMPACT_AFTER:
+    """Merge when the triggers have appended many rows — in a transaction of its
+    own, committed, since the reader's may be a read that is never committed.
+    The reader's answer is the same either way (it sums)."""
+    if fresh_rows(session, model) <= COMPACT_AFTER:
+        return
+    bind = session.get_bind()
+    if not isinstance(bind, Engine):  # a caller's own connection: merge in its transaction
         compact(session, model)
+        return
+    with Session(bind) as own, own.begin():
+        compact(own, model)
 
 
 def rebuild(session: Session) -> None:

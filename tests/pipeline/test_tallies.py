@@ -210,3 +210,20 @@ def test_migration_0007_counts_existing_prospects_and_sets_board_columns(fresh_d
         db.commit()
         agree(db)
     factory.kw["bind"].dispose()
+
+
+def test_a_reader_merges_the_appended_rows_for_good(as_user, add_prospect, list_ids, db, monkeypatch) -> None:
+    """The board is a GET whose session is never committed: the merge it starts
+    must still stay (else every reader would redo it)."""
+    from crm_core.reports import tallies
+
+    monkeypatch.setattr(tallies, "COMPACT_AFTER", 3)
+    for _ in range(6):
+        add_prospect()
+    fresh = select(func.count()).select_from(SourceTally).where(SourceTally.compacted.is_(False))
+    assert db.scalar(fresh) == 6
+    assert as_user("admin").get("/admin/board").status_code == 200
+    db.expire_all()
+    db.rollback()
+    assert db.scalar(fresh) == 0
+    agree(db)
