@@ -7,8 +7,10 @@
   already there and kept by triggers on ``prospects`` from now on, in the
   same transaction as every insert, delete and change
   (``crm_core.reports.models`` says why and how).
-- Three indexes for the reports: every value a report counts by, behind
-  ``created_at``; the conversions (partial); the offers made from a prospect.
+- Indexes for the reports: every value a report counts by, behind
+  ``created_at``; the conversions (partial); the offers made from a prospect;
+  open tasks by due date and done tasks by completion (partial), activities
+  by status and start — each with its owner, for the owners report.
 
 Revision ID: 0007
 Revises: 0006
@@ -199,6 +201,21 @@ def upgrade() -> None:
     )
 
     op.create_index("ix_offers_prospect", "offers", ["prospect_id"])
+    op.create_index(
+        "ix_tasks_open_due",
+        "tasks",
+        ["due_date", "owner_id"],
+        postgresql_where=sa.text("status IN ('open', 'in_progress')"),
+        sqlite_where=sa.text("status IN ('open', 'in_progress')"),
+    )
+    op.create_index(
+        "ix_tasks_completed",
+        "tasks",
+        ["completed_at", "owner_id"],
+        postgresql_where=sa.text("completed_at IS NOT NULL"),
+        sqlite_where=sa.text("completed_at IS NOT NULL"),
+    )
+    op.create_index("ix_activities_status_starts", "activities", ["status", "starts_at", "owner_id"])
 
     # The existing prospects, counted in the same transaction as the triggers
     # appear (PostgreSQL runs a migration in one transaction): none is missed or
@@ -224,6 +241,9 @@ def downgrade() -> None:
     else:
         for name in ("prospects_tally_update", "prospects_tally_delete", "prospects_tally_insert"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_index("ix_activities_status_starts", table_name="activities")
+    op.drop_index("ix_tasks_completed", table_name="tasks")
+    op.drop_index("ix_tasks_open_due", table_name="tasks")
     op.drop_index("ix_offers_prospect", table_name="offers")
     op.drop_index("ix_prospects_converted", table_name="prospects")
     op.drop_index("ix_prospects_created_dims", table_name="prospects")
