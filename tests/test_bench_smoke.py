@@ -64,6 +64,11 @@ def test_pipeline_benchmark_runs() -> None:
         assert page in out, out
 
 
+def test_tally_writes_benchmark_runs() -> None:
+    out = _run("tally_writes.py", "--quick")
+    assert re.search(r"\| insert, per row \(batches of 100\) \| [\d.]+ µs \| [\d.]+ µs \|", out), out
+
+
 def test_intake_benchmark_runs() -> None:
     _need_wrk()
     out = _run("intake.py", "--quick")

@@ -26,8 +26,8 @@ class Offer(Base):
         Index("ix_offers_status_created", "status_id", "created_at", "id"),
         Index("ix_offers_account", "account_id", "created_at"),
         Index("ix_offers_expiry", "expiry_date", "id"),
-        # Traceability: the offers made from a prospect.
-        Index("ix_offers_prospect", "prospect_id"),
+        # Traceability: the offers made from a prospect, with what it counts of them.
+        Index("ix_offers_prospect", "prospect_id", "status_id", "currency", "total"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -80,6 +80,7 @@ class Prospect(Base):
         Index(
             "ix_prospects_converted",
             "converted_at",
+            "id",
             "created_at",
             "owner_id",
             "source_id",

@@ -195,12 +195,12 @@ def upgrade() -> None:
     op.create_index(
         "ix_prospects_converted",
         "prospects",
-        ["converted_at", "created_at", "owner_id", "source_id", "form_id"],
+        ["converted_at", "id", "created_at", "owner_id", "source_id", "form_id"],
         postgresql_where=sa.text("converted_at IS NOT NULL"),
         sqlite_where=sa.text("converted_at IS NOT NULL"),
     )
 
-    op.create_index("ix_offers_prospect", "offers", ["prospect_id"])
+    op.create_index("ix_offers_prospect", "offers", ["prospect_id", "status_id", "currency", "total"])
     op.create_index(
         "ix_tasks_open_due",
         "tasks",
