@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, tuple_
+from sqlalchemy import Integer, Numeric, String, case, cast, func, literal, null, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from crm_core.accounts.models import Account
@@ -137,11 +138,19 @@ TRACE_COLUMNS: Sequence[Column] = (
 )
 
 
-def outcome_by_month(
-    session: Session, viewer: User, flt: ReportFilter
-) -> tuple[list[Any], dict[tuple[int, str], int]]:
-    """{(month number, outcome): prospects converted that month whose best offer
-    stands so} — ranked in SQL, so only a dozen rows come back."""
+@dataclass(frozen=True)
+class OfferFigures:
+    periods: list[Any]
+    # {(month number, outcome): prospects converted that month whose best offer stands so}
+    outcomes: dict[tuple[int, str], int]
+    # {(offer status id, currency): (offers, sum of totals)}
+    totals: dict[tuple[int | None, str], tuple[int, Decimal]]
+
+
+def offer_figures(session: Session, viewer: User, flt: ReportFilter) -> OfferFigures:
+    """The range's converted prospects joined to their offers once, counted two
+    ways in one statement: per month by best outcome (ranked in SQL), and per
+    offer status and currency with the sum of totals — a dozen rows back."""
     periods = flt.range.periods(Grain.MONTH)
     dialect = session.get_bind().dialect.name
     kinds = {s.id: s.kind for s in session.scalars(select(OfferStatus))}
@@ -154,47 +163,64 @@ def outcome_by_month(
         else_=2,
     )
     index = period_index(Prospect.converted_at, flt.range.boundaries(Grain.MONTH), dialect)
-    offers = (
-        select(index.label("period"), Prospect.id.label("pid"), rank.label("rank"))
+    joined = (
+        select(
+            index.label("period"),
+            Prospect.id.label("pid"),
+            rank.label("rank"),
+            Offer.id.label("offer_id"),
+            Offer.status_id.label("status_id"),
+            Offer.currency.label("currency"),
+            Offer.total.label("total"),
+        )
         .outerjoin(Offer, Offer.prospect_id == Prospect.id)
         .where(*_converted_in(flt, viewer))
-        .subquery()
+        .cte("joined")
     )
     best = (
-        select(offers.c.period, func.max(offers.c.rank).label("best"))
-        .group_by(offers.c.period, offers.c.pid)
+        select(joined.c.period, func.max(joined.c.rank).label("best"))
+        .group_by(joined.c.period, joined.c.pid)
         .subquery()
     )
+    no_int, no_text, no_money = cast(null(), Integer), cast(null(), String(3)), cast(null(), Numeric(16, 4))
+    by_outcome = select(
+        best.c.period,
+        best.c.best,
+        no_int.label("status_id"),
+        no_text.label("currency"),
+        func.count(),
+        no_money,
+    ).group_by(best.c.period, best.c.best)
+    by_status = (
+        select(no_int, no_int, joined.c.status_id, joined.c.currency, func.count(), func.sum(joined.c.total))
+        .where(joined.c.offer_id.is_not(None))
+        .group_by(joined.c.status_id, joined.c.currency)
+    )
     names = {0: "none", 1: "lost", 2: "open", 3: "accepted"}
-    counts: dict[tuple[int, str], int] = {}
-    for period, best_rank, count in session.execute(
-        select(best.c.period, best.c.best, func.count()).group_by(best.c.period, best.c.best)
+    outcomes: dict[tuple[int, str], int] = {}
+    totals: dict[tuple[int | None, str], tuple[int, Decimal]] = {}
+    for period, best_rank, status_id, currency, count, total in session.execute(
+        union_all(by_outcome, by_status)
     ):
-        counts[(int(period) - 1, names[int(best_rank)])] = count
-    return periods, counts
+        if currency is None:
+            outcomes[(int(period) - 1, names[int(best_rank)])] = count
+        else:
+            totals[(status_id, currency)] = (count, Decimal(total or 0))
+    return OfferFigures(periods, outcomes, totals)
 
 
-def totals_by_status(session: Session, viewer: User, flt: ReportFilter) -> list[list[Any]]:
-    """Offers made from the range's converted prospects: per offer status and currency, count and sum."""
+def totals_rows(
+    session: Session, totals: dict[tuple[int | None, str], tuple[int, Decimal]]
+) -> list[list[Any]]:
+    """Per offer status (in the statuses' order) and currency: offers and their sum, each currency on its own."""
     statuses = list(session.scalars(select(OfferStatus).order_by(OfferStatus.position, OfferStatus.id)))
-    stmt = (
-        select(Offer.status_id, Offer.currency, func.count(), func.sum(Offer.total))
-        .join(Prospect, Prospect.id == Offer.prospect_id)
-        .where(*_converted_in(flt, viewer))
-        .group_by(Offer.status_id, Offer.currency)
-    )
-    found: dict[tuple[int | None, str], tuple[int, Decimal]] = {
-        (status_id, currency): (count, Decimal(total or 0))
-        for status_id, currency, count, total in session.execute(stmt)
-    }
-    rows: list[list[Any]] = []
-    order = [s.id for s in statuses] + sorted(
-        {k[0] for k in found if k[0] not in {s.id for s in statuses}}, key=str
-    )
+    known = {s.id for s in statuses}
+    order = [s.id for s in statuses] + sorted({k[0] for k in totals if k[0] not in known}, key=str)
     names = {s.id: s.name for s in statuses}
+    rows: list[list[Any]] = []
     for status_id in order:
-        for currency in sorted(c for s, c in found if s == status_id):
-            count, total = found[(status_id, currency)]
+        for currency in sorted(c for s, c in totals if s == status_id):
+            count, total = totals[(status_id, currency)]
             rows.append([names.get(status_id, "(no status)"), currency, count, Money(total, currency)])
     return rows
 
@@ -208,7 +234,8 @@ def traceability_report(
     limit: int = PAGE_PROSPECTS,
 ) -> Report:
     without_jit(session)
-    periods, outcomes = outcome_by_month(session, viewer, flt)
+    figures = offer_figures(session, viewer, flt)
+    periods, outcomes = figures.periods, figures.outcomes
     chart = Chart(
         "bar",
         [p.start for p in periods],
@@ -246,7 +273,7 @@ def traceability_report(
                     Column("offers", "Offers", CellKind.COUNT),
                     Column("total", "Total", CellKind.MONEY),
                 ),
-                totals_by_status(session, viewer, flt),
+                totals_rows(session, figures.totals),
                 note="Each currency is summed on its own.",
             ),
             Table(
