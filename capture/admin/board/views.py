@@ -21,6 +21,7 @@ from capture.instance import zone
 from crm_core.clock import today
 from crm_core.errors import ConvertInstead, DomainError, NotFound, ValidationFailed
 from crm_core.lists.models import Status
+from crm_core.permissions import can_manage_settings
 from crm_core.prospects.board import (
     CARDS_PER_PAGE,
     card_age_days,
@@ -98,7 +99,7 @@ def board() -> str:
         here=board_url(flt),
         list_url=url_for("admin.prospects.index")
         + (f"?{flt.without_sort().to_query()}" if not flt.is_empty else ""),
-        can_choose_columns=user.role == Role.ADMIN,
+        can_choose_columns=can_manage_settings(user),
         **_card_context(),
     )
 
