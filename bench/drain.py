@@ -24,6 +24,7 @@ workers' blocking pop), so process start-up is not counted.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -65,7 +66,10 @@ def run_stock_worker(kind: str, redis_url: str, queue_name: str) -> None:
     from rq.serializers import JSONSerializer
 
     import worker.jobs  # noqa: F401
+    from worker import runtime
 
+    # As ``leadcapture worker`` does from its Settings; a forking worker's children inherit it.
+    runtime.configure(os.environ["DATABASE_URL"])
     worker_class = SimpleWorker if kind == "simple" else Worker
     connection = Redis.from_url(redis_url)
     worker_class([queue_name], connection=connection, serializer=JSONSerializer).work(logging_level="INFO")

@@ -19,6 +19,7 @@ from capture import (
     redis_client,
     request_logging,
     security_headers,
+    submission_log,
 )
 from capture.cookie_session import CookieSessionInterface
 from crm_core.settings import Settings, SettingsError
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security_headers.init_app(app)
     errors.init_app(app)
     public.init_app(app, csrf)
+    submission_log.init_app(app)  # around the JSON fast path, when the feed is on
     health.init_app(app)
     reader_locale.init_app(app)
     admin.init_app(app)

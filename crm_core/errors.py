@@ -40,6 +40,10 @@ class AlreadyConverted(DomainError):
     """The prospect was converted (perhaps a moment ago, by someone else)."""
 
 
+class InvalidDomain(DomainError, ValueError):
+    """An allowed-domain entry that is not a host, a ``*.`` wildcard or an origin."""
+
+
 class ConvertInstead(DomainError):
     """A prospect moved into a "converted" status (on the board): it needs its
     account, so the person is sent to Convert / Allocate for ``prospect_id``

@@ -16,6 +16,13 @@ _context: ContextVar[str] = ContextVar("lc_log_context", default="-")
 
 FORMAT = "%(asctime)s %(levelname)s [%(context)s] %(name)s: %(message)s"
 
+# One line per accepted (web) and per landed (worker) submission, on its own
+# logger so an entry point turns the feed on or off without touching the rest.
+SUBMISSIONS_LOGGER = "leadcapture.submissions"
+# RQ says at INFO what our own lines already say (each job, each maintenance
+# pass every 30 s, "Job OK"), at a cost per job; its warnings and errors stay.
+QUIET_LOGGERS = ("rq",)
+
 
 class ContextFilter(logging.Filter):
     """Adds ``record.context`` ("req=3f2a9c1e", "job=…", or "-")."""
@@ -42,9 +49,10 @@ def set_log_context(**values: str) -> None:
     _context.set(" ".join(f"{key}={value}" for key, value in values.items()) or "-")
 
 
-def configure_logging(level: int = logging.INFO, stream: object = None) -> None:
+def configure_logging(level: int = logging.INFO, stream: object = None, submissions: bool = False) -> None:
     """One stream handler on the root logger, with the context filter. Calling
-    it again replaces the handler instead of adding a second one."""
+    it again replaces the handler instead of adding a second one.
+    ``submissions`` turns on the per-submission feed (``SUBMISSIONS_LOGGER``)."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_lc_context", False):
@@ -55,3 +63,6 @@ def configure_logging(level: int = logging.INFO, stream: object = None) -> None:
     handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
     root.setLevel(level)
+    logging.getLogger(SUBMISSIONS_LOGGER).setLevel(logging.INFO if submissions else logging.WARNING)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))

@@ -6,6 +6,7 @@ from crm_core.accounts.models import Account
 from crm_core.activities.models import Activity, activity_contacts
 from crm_core.contacts.models import Contact
 from crm_core.db import Base
+from crm_core.events.models import OutboxEvent
 from crm_core.forms.models import FormField, WebForm
 from crm_core.lists.models import OfferStatus, Priority, Source, Status, StatusKind
 from crm_core.notes.models import Note
@@ -26,6 +27,7 @@ __all__ = [
     "Offer",
     "OfferLine",
     "OfferStatus",
+    "OutboxEvent",
     "OwnerTally",
     "Priority",
     "Product",

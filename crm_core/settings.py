@@ -54,6 +54,10 @@ class Settings:
     time_zone: str = "UTC"
     # The currency new offers and products start in (ISO 4217).
     default_currency: str = "EUR"
+    # One log line per accepted and per landed submission, for a person watching
+    # the terminal (``leadcapture serve``); off in production, where the drain rate
+    # would make it the biggest cost of logging.
+    log_submissions: bool = False
     # Which entry point these settings are for (see WEB_NEEDS, WORKER_NEEDS).
     needs: tuple[str, ...] = WEB_NEEDS
 
@@ -95,12 +99,37 @@ class Settings:
                 require_render_token=env.get("REQUIRE_RENDER_TOKEN", "1") == "1",
                 time_zone=env.get("TIME_ZONE", "UTC"),
                 default_currency=env.get("DEFAULT_CURRENCY", "EUR").upper(),
+                log_submissions=env.get("LOG_SUBMISSIONS", "") == "1",
                 needs=needs,
             )
         except ValueError as exc:
             raise SettingsError(f"A numeric setting is not a number: {exc}.") from exc
         settings.check()
         return settings
+
+    def environ(self) -> dict[str, str]:
+        """These settings as the variables ``from_env`` reads: how ``leadcapture
+        serve`` hands its one ``Settings`` to the processes it starts (web, worker),
+        which read them as production's do."""
+        return {
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "SECRET_KEY": self.secret_key,
+            "PUBLIC_BASE_URL": self.public_base_url,
+            "LEADCAPTURE_ENV": self.environment,
+            "MAX_BODY_BYTES": str(self.max_body_bytes),
+            "TRUSTED_PROXY_HOPS": str(self.trusted_proxy_hops),
+            "REDIS_TIMEOUT": str(self.redis_timeout),
+            "DEMO_PAGES": "1" if self.demo_pages else "0",
+            "RATE_LIMIT_PER_IP": self.rate_limit_ip,
+            "RATE_LIMIT_PER_FORM": self.rate_limit_form,
+            "RATE_LIMIT_GLOBAL": self.rate_limit_global,
+            "SPAM_MIN_SECONDS": str(self.spam_min_seconds),
+            "REQUIRE_RENDER_TOKEN": "1" if self.require_render_token else "0",
+            "TIME_ZONE": self.time_zone,
+            "DEFAULT_CURRENCY": self.default_currency,
+            "LOG_SUBMISSIONS": "1" if self.log_submissions else "0",
+        }
 
     def rate_limits(self) -> tuple[tuple[str, str], ...]:
         return (

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pty
 import re
 import signal
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from http.cookiejar import CookieJar
+from pathlib import Path
 from typing import Any
 
 
@@ -76,3 +79,47 @@ def port_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.2)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Terminal:
+    """A pseudo-terminal like a newcomer's: a process started on it believes it
+    writes to a person (so a library that colours its output for a terminal
+    does so here), and everything it writes is kept, as text and in ``log``."""
+
+    def __init__(self, log: Path):
+        self.log = log
+        self._master, self.slave = pty.openpty()
+        self._chunks: list[bytes] = []
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        with self.log.open("wb") as sink:
+            while True:
+                try:
+                    chunk = os.read(self._master, 65536)
+                except OSError:  # EIO: every process holding the terminal has exited
+                    return
+                if not chunk:
+                    return
+                sink.write(chunk)
+                sink.flush()
+                with self._lock:
+                    self._chunks.append(chunk)
+
+    def started(self) -> None:
+        """After the process is started: only it (and its children) hold the terminal now."""
+        os.close(self.slave)
+
+    def text(self) -> str:
+        with self._lock:
+            return b"".join(self._chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+
+    def wait_for(self, pattern: str, timeout: float) -> re.Match[str]:
+        return wait_for(lambda: re.search(pattern, self.text()), timeout, what=f"{pattern!r} on the terminal")
+
+    def close(self) -> None:
+        self._reader.join(10)
+        with contextlib.suppress(OSError):
+            os.close(self._master)

@@ -98,5 +98,7 @@ def test_urlencoded_bodies_parse_as_werkzeug_would(pairs: list[tuple[str, str]])
 
 
 def test_urlencoded_edge_cases() -> None:
-    assert parse_urlencoded("a=%E2%82%AC&b=%FF&c=") == {"a": "€", "b": "\ufffd", "c": ""}
+    # An undecodable byte is kept as a lone surrogate (never replaced), for validation to refuse.
+    assert parse_urlencoded("a=%E2%82%AC&b=%FF&c=") == {"a": "€", "b": "\udcff", "c": ""}
+    assert parse_urlencoded("a=%8A", "cp1250") == {"a": "Š"}
     assert parse_urlencoded("&".join(f"f{n}=x" for n in range(500))) is None

@@ -69,6 +69,12 @@ def test_tally_writes_benchmark_runs() -> None:
     assert re.search(r"\| insert, per row \(batches of 100\) \| [\d.]+ µs \| [\d.]+ µs \|", out), out
 
 
+def test_transfer_files_benchmark_runs() -> None:
+    out = _run("transfer_files.py", "--quick")
+    for step in ("write-csv", "write-xlsx", "read-csv", "resume-csv", "read-xlsx", "read-xlsx-shared"):
+        assert re.search(rf"\| {step} \| 2,000 \|", out), out
+
+
 def test_intake_benchmark_runs() -> None:
     _need_wrk()
     out = _run("intake.py", "--quick")

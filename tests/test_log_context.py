@@ -7,11 +7,14 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from capture.app import create_app
 from crm_core.log_context import ContextFilter, configure_logging, log_context
+from crm_core.settings import Settings
 
 
 @pytest.fixture
@@ -70,3 +73,65 @@ def test_a_worker_job_logs_with_its_job_id(
     job_id = answer.get_json()["id"]
     drain()
     assert f"[job={job_id}]" in captured.getvalue()
+
+
+def test_the_json_submit_path_logs_with_a_request_id_too(
+    client, captured: io.StringIO, make_form, app, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The snippet's submissions are answered ahead of Flask; their log lines carry an id as well."""
+    form = make_form()
+    submitter = app.extensions["lc_submitter"]
+
+    def broken(environ, key):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(submitter, "submit", broken)
+    answer = client.post(
+        f"/f/{form['key']}",
+        json={"name": "Ana"},
+        headers={"Origin": "https://example.com", "X-Request-ID": "edge-7"},
+    )
+    assert answer.status_code == 500 and answer.headers["X-Request-ID"] == "edge-7"
+    assert "[req=edge-7]" in captured.getvalue() and "submission to form" in captured.getvalue()
+
+
+@pytest.mark.parametrize("feed", [True, False])
+def test_the_submissions_feed_says_accepted_and_landed_once_per_submission(
+    feed: bool,
+    captured: io.StringIO,
+    settings: Settings,
+    make_form: Callable[..., dict[str, Any]],
+    drain: Callable[[], int],
+) -> None:
+    """`leadcapture serve` turns the feed on (LOG_SUBMISSIONS): one line per
+    submission accepted by the web app and one per submission landed — also
+    for the ones batched behind another; production leaves it off."""
+    configure_logging(logging.INFO, captured, submissions=feed)
+    app = create_app(replace(settings, log_submissions=feed))
+    try:
+        form = make_form()
+        client = app.test_client()
+        ids = []
+        for n in range(3):
+            answer = client.post(
+                f"/f/{form['key']}",
+                data={"name": f"Visitor {n}", "email": f"v{n}@example.com"},
+                headers={"Origin": "https://example.com"},
+            )
+            assert answer.status_code == 202
+            ids.append(answer.get_json()["id"])
+        assert drain() >= 1
+    finally:
+        app.extensions["lc_redis"].close()
+        app.extensions["lc_engine"].dispose()
+        configure_logging(logging.INFO, captured)  # the feed off again, as everywhere else
+    lines = captured.getvalue().splitlines()
+    for submission_id in ids:
+        accepted = [
+            line for line in lines if f"submission {submission_id} accepted (form {form['key']})" in line
+        ]
+        landed = [line for line in lines if f"submission {submission_id} landed in the CRM" in line]
+        assert (len(accepted), len(landed)) == ((1, 1) if feed else (0, 0)), lines
+    assert any("prospect(s) created" in line for line in lines) != feed, (
+        "the batch line, when the feed is off"
+    )

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from capture.embedded_redis import EmbeddedRedis, free_port
 from crm_core.db import make_engine, make_session_factory
 from crm_core.models import Prospect, Role, Status, User
-from tests.processes import http, log_in, port_open, stop_tree, wait_for
+from tests.processes import Terminal, http, log_in, port_open, stop_tree, wait_for
 
 BIN = Path(sys.executable).parent
 
@@ -34,24 +35,37 @@ def leadcapture(*args: str, env: dict[str, str]) -> str:
 
 @pytest.mark.faults
 def test_leadcapture_serve_end_to_end(tmp_path: Path) -> None:
-    """A newcomer's first run: serve, submit the demo form, see `[Web] …` in the admin, Ctrl-C."""
+    """A newcomer's first run, on a terminal: serve prints its banner only once
+    web, worker and Redis are ready; submit the demo form, see `[Web] …` in the
+    admin and one line each for the submission accepted and landed — no
+    development-server warning, no RQ chatter, no colour codes; Ctrl-C stops all."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")}
-    log = (tmp_path / "serve.log").open("w+")
+    terminal = Terminal(tmp_path / "terminal.log")
+    started = time.monotonic()
     serve = subprocess.Popen(
         [str(BIN / "leadcapture"), "serve", "--port", str(port), "--data-dir", str(tmp_path / "data")],
         env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        stdout=terminal.slave,
+        stderr=terminal.slave,
         start_new_session=True,
     )
+    terminal.started()
+    children: list[int] = []
+    base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: port_open(port), 60, what="the web server")
-        banner = (tmp_path / "serve.log").read_text()
+        terminal.wait_for(r"Press Ctrl-C to stop", 90)
+        status, _, report = http(f"{base}/healthz")
+        assert status == 200, f"the banner came before the service was ready: {report}"
+        print(f"banner after {time.monotonic() - started:.1f}s")
+        banner = terminal.text()
+        children = [int(pid) for pid in subprocess.run(
+            ["pgrep", "-P", str(serve.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()]  # fmt: skip
         demo_url = re.search(r"Demo page.*?(http://\S+)", banner).group(1)  # type: ignore[union-attr]
         email, password = re.search(r"log in as (\S+) with password (\S+)", banner).groups()  # type: ignore[union-attr]
         key = demo_url.rsplit("/", 1)[1]
-        base = f"http://127.0.0.1:{port}"
 
         status, _, page = http(demo_url)
         assert status == 200 and f'data-form="{key}"' in page and "/embed.js" in page
@@ -59,7 +73,7 @@ def test_leadcapture_serve_end_to_end(tmp_path: Path) -> None:
         # As the snippet does: the definition carries a render token; a person takes a few seconds.
         _, headers, _ = http(f"{base}/f/{key}.json")
         time.sleep(3.1)
-        started = time.monotonic()
+        submitted = time.monotonic()
         status, _, body = http(
             f"{base}/f/{key}",
             {
@@ -71,23 +85,37 @@ def test_leadcapture_serve_end_to_end(tmp_path: Path) -> None:
             {"Origin": base, "Accept": "application/json"},
         )
         assert status == 202, body
+        submission_id = json.loads(body)["id"]
         admin = log_in(base, email, password)
         wait_for(
             lambda: "[Web] Ana Popescu" in http(f"{base}/admin/", opener=admin)[2],
             10,
             what="the prospect in the admin list",
         )
-        print(f"submit → visible in admin: {time.monotonic() - started:.2f}s")
+        print(f"submit → visible in admin: {time.monotonic() - submitted:.2f}s")
+        terminal.wait_for(rf"submission {submission_id} landed", 10)
     finally:
         stopped = time.monotonic()
-        serve.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        serve.send_signal(signal.SIGINT)  # what Ctrl-C sends (to serve: its children have their own session)
         assert serve.wait(30) == 0
         print(f"clean stop took {time.monotonic() - stopped:.2f}s")
-        log.seek(0)
-        output = log.read()
-        log.close()
+        terminal.close()
+    output = terminal.text()
+    after_banner = output.split("Press Ctrl-C to stop.", 1)[1]
     assert "Stopped." in output
+    assert "development server" not in output, output
+    assert "\x1b[" not in (tmp_path / "terminal.log").read_text(), "no colour codes in the log"
+    assert not re.search(r" rq[.:]| Job OK|Cleaning registries", output), output
+    accepted = [line for line in after_banner.splitlines() if "accepted" in line]
+    landed = [line for line in after_banner.splitlines() if "landed" in line]
+    assert len(accepted) == 1 and f"submission {submission_id} accepted (form {key})" in accepted[0], (
+        after_banner
+    )
+    assert len(landed) == 1 and submission_id in landed[0], after_banner
     assert not port_open(port)
+    assert children, "serve runs its web app and worker as child processes"
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists(), f"child {pid} must be stopped too"
     redis_pids = subprocess.run(
         ["pgrep", "-f", str(tmp_path / "data" / "redis")], capture_output=True, text=True
     )
@@ -257,3 +285,41 @@ def test_recycled_gunicorn_workers_keep_serving(tmp_path: Path, fresh_database_u
         assert "Traceback" not in text, text
     finally:
         redis.stop()
+
+
+@pytest.mark.faults
+def test_leadcapture_serve_dev_keeps_the_reloading_development_server(tmp_path: Path) -> None:
+    """For contributors: `serve --dev` runs Werkzeug's reloader (a code change
+    restarts the web app), with the same readiness banner and clean Ctrl-C."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        serve = subprocess.Popen(
+            [str(BIN / "leadcapture"), "serve", "--dev", "--port", str(port), "--data-dir", str(tmp_path / "d")],
+            env=env, stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        wait_for(lambda: "Press Ctrl-C to stop" in log.read_text(), 90, what="the banner")
+        assert http(f"http://127.0.0.1:{port}/healthz")[0] == 200
+    finally:
+        serve.send_signal(signal.SIGINT)
+        assert serve.wait(30) == 0
+    output = log.read_text()
+    assert "Restarting with" in output, output  # Werkzeug's reloader
+    assert "Stopped." in output and not port_open(port)
+
+
+def test_leadcapture_serve_on_a_port_in_use_says_so_and_starts_nothing(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [str(BIN / "leadcapture"), "serve", "--port", str(port), "--data-dir", str(tmp_path / "data")],
+            env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr, result.stderr
+    assert not (tmp_path / "data" / "redis").exists(), "nothing started"

@@ -26,3 +26,30 @@ def test_weak_secret_and_malformed_numbers_are_refused_in_plain_words() -> None:
     with pytest.raises(SettingsError, match="20/60"):
         Settings.from_env({**BASE, "RATE_LIMIT_PER_IP": "twenty"})
     assert Settings.from_env({**BASE, "DEMO_PAGES": "1"}).demo_pages
+
+
+def test_the_environment_of_a_settings_reads_back_as_the_same_settings() -> None:
+    """How `leadcapture serve` hands its one Settings to the web app and the worker."""
+    serve = Settings(
+        database_url="sqlite:////tmp/lc.db",
+        redis_url="unix:///tmp/redis.sock?db=0",
+        secret_key="s" * 48,
+        public_base_url="http://127.0.0.1:5000",
+        environment="development",
+        max_body_bytes=1000,
+        trusted_proxy_hops=1,
+        redis_timeout=0.5,
+        demo_pages=True,
+        rate_limit_ip="5/10",
+        rate_limit_form="50/10",
+        rate_limit_global="500/10",
+        spam_min_seconds=2.5,
+        require_render_token=False,
+        time_zone="Europe/Bucharest",
+        default_currency="RON",
+        log_submissions=True,
+    )
+    assert Settings.from_env(serve.environ()) == serve
+    assert Settings.from_env(
+        Settings(database_url="sqlite://", redis_url="r", secret_key="k" * 40).environ()
+    ) == (Settings(database_url="sqlite://", redis_url="r", secret_key="k" * 40))

@@ -64,3 +64,15 @@ def test_required_and_line_breaks() -> None:
 )
 def test_messages_follow_the_form_language(language: str, required: str) -> None:
     assert errors({}, language)["name"] == [required]
+
+
+@pytest.mark.parametrize("value", ["Ana\x00", "\ud800", "Ana \udcff Pop", "\udfff"])
+@pytest.mark.parametrize("field", ["name", "description", "cf_budget"])
+def test_text_no_person_can_type_is_refused_not_altered(value: str, field: str) -> None:
+    data = {"name": "Ana", "email": "ana@example.com", "cf_terms": "1", field: value}
+    assert errors(data) == {
+        field: ["This contains characters that cannot be typed or read as text. Please type it again."]
+    }
+    assert errors(data, "ro")[field] == [
+        "Conține caractere care nu pot fi tastate sau citite ca text. Tastați din nou."
+    ]

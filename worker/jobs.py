@@ -9,6 +9,7 @@ from rq import get_current_job
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from crm_core.db import transaction
+from crm_core.log_context import SUBMISSIONS_LOGGER
 from crm_core.prospects.intake import create_prospects_from_submissions
 from worker import runtime
 from worker.batches import Batch, current_batch
@@ -16,6 +17,7 @@ from worker.queues import RETRY_INTERVALS
 from worker.runtime import session_factory
 
 log = logging.getLogger(__name__)
+landed = logging.getLogger(SUBMISSIONS_LOGGER)
 
 
 def process_submission(payload: dict[str, Any]) -> dict[str, Any]:
@@ -37,7 +39,9 @@ def process_submission(payload: dict[str, Any]) -> dict[str, Any]:
         created = _one_by_one(payload, batch)
     if batch is not None:
         batch.committed = True
-    log.info(
+    feed = landed.isEnabledFor(logging.INFO)
+    log.log(
+        logging.DEBUG if feed else logging.INFO,  # the feed below says it, one line per submission
         "submission %s attempt %d (+%d batched): %d prospect(s) created, %d already there",
         payload["submission_id"],
         attempt,
@@ -45,7 +49,20 @@ def process_submission(payload: dict[str, Any]) -> dict[str, Any]:
         created,
         1 + len(riders) - created,
     )
+    if feed:
+        _log_landed(payload, attempt, batch)
     return {"created": created, "attempt": attempt, "batched": len(riders)}
+
+
+def _log_landed(payload: dict[str, Any], attempt: int, batch: Batch | None) -> None:
+    """One line per submission now in the CRM (new, or found already there)."""
+    retried = f", attempt {attempt}" if attempt > 1 else ""
+    line = "submission %s landed in the CRM (form %s%s)"
+    landed.info(line, payload["submission_id"], payload["form_key"], retried)
+    if batch is not None:
+        for rider in batch.riders:
+            if rider.job_id not in batch.refused:
+                landed.info(line, rider.payload["submission_id"], rider.payload["form_key"], "")
 
 
 def _unreachable(exc: Exception) -> bool:

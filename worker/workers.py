@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 from redis import Redis
@@ -78,7 +79,7 @@ class LeadWorker(SimpleWorker):
         room = self.batch_size - 1 - len(riders)
         wait = self.linger - self._age(job) if room else 0.0
         if wait > 0:
-            time.sleep(wait)
+            self.wait_for_company(wait)
             riders += claimer.claim(queue, self.name, room)
         strangers = [rider for rider in riders if rider.func_name != PROCESS_SUBMISSION]
         if strangers:
@@ -102,6 +103,10 @@ class LeadWorker(SimpleWorker):
             claimer.fail(queue, batch.riders, self.name, f"batch led by job {job.id} failed; retrying")
         return None
 
+    def wait_for_company(self, seconds: float) -> None:
+        """The linger: give other submissions ``seconds`` to arrive for this transaction."""
+        time.sleep(seconds)
+
     @staticmethod
     def _age(job: Job) -> float:
         """Seconds since the job was enqueued (0 if unknown)."""
@@ -119,7 +124,7 @@ class LeadWorker(SimpleWorker):
 
 
 def run_worker(settings: Settings, *, burst: bool = False, name: str | None = None) -> bool:
-    configure_logging()
+    configure_logging(submissions=settings.log_submissions)
     runtime.configure(settings.database_url, settings.time_zone)
     connection = Redis.from_url(settings.redis_url)
     schedule_expiry(maintenance_queue(connection), runtime.zone())
@@ -131,4 +136,6 @@ def run_worker(settings: Settings, *, burst: bool = False, name: str | None = No
         maintenance_interval=MAINTENANCE_INTERVAL,
         worker_ttl=WORKER_TTL,
     )
-    return worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+    log.info("worker %s (pid %d) draining the %s queue", worker.name, os.getpid(), SUBMISSIONS)
+    # WARNING: RQ sets its own loggers to this level (see log_context.QUIET_LOGGERS).
+    return worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")

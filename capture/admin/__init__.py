@@ -9,12 +9,14 @@ Domain errors become pages in one place: ``capture.errors``."""
 
 from flask import Blueprint, Flask, request
 
-from capture.admin import account, board, forms, home, prospects, reports, settings, submissions, users
+from capture.admin import account, board, forms, home, prospects, reports, settings, submissions, tasks, users
 from capture.admin.auth import current_user, login_redirect
+from capture.admin.rich_text import rich_text
 from crm_core import permissions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for feature in (account, home, prospects, board, reports, forms, settings, users, submissions):
+bp.add_app_template_filter(rich_text, "rich_text")
+for feature in (account, home, prospects, board, tasks, reports, forms, settings, users, submissions):
     bp.register_blueprint(feature.bp)
 
 # Endpoints an anonymous visitor may reach: the login page itself.

@@ -20,7 +20,9 @@ from typing import Any
 
 from capture.public.answers import cors_headers, prefers_html
 from capture.public.submitting import Accepted, Invalid, Outcome, Submitter
+from capture.request_logging import request_id
 from capture.security_headers import embeddable_answer_headers
+from crm_core.log_context import log_context
 
 _PREFIX = "/f/"
 FAILED = "Something went wrong. Please try again."
@@ -66,18 +68,22 @@ class JsonSubmitPath:
             or prefers_html(environ)
         ):
             return self._app(environ, start_response)
-        try:
-            status, body, headers = json_answer(self._submitter.submit(environ, key))
-        except Exception:
-            # What Flask would do for an unhandled error, in the JSON the snippet reads.
-            self._logger.exception("submission to form %s failed", key)
-            status, body, headers = 500, {"error": FAILED}, []
-        data = json.dumps(body, ensure_ascii=False).encode()
+        rid = request_id(environ.get("HTTP_X_REQUEST_ID"))
+        with log_context(req=rid):
+            try:
+                status, body, headers = json_answer(self._submitter.submit(environ, key))
+                data = json.dumps(body, ensure_ascii=False).encode()
+            except Exception:
+                # What Flask would do for an unhandled error, in the JSON the snippet reads.
+                self._logger.exception("submission to form %s failed", key)
+                status, headers = 500, []
+                data = json.dumps({"error": FAILED}).encode()
         start_response(
             f"{status} {HTTPStatus(status).phrase}",
             [
                 ("Content-Type", "application/json"),
                 ("Content-Length", str(len(data))),
+                ("X-Request-ID", rid),
                 *headers,
                 *embeddable_answer_headers(environ["wsgi.url_scheme"] == "https"),
             ],

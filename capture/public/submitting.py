@@ -6,7 +6,6 @@ are two ways of writing it, so the rules live only here."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,32 +14,29 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.formparser import parse_form_data
-from werkzeug.http import parse_options_header
-from werkzeug.wsgi import get_current_url, get_input_stream
+from werkzeug.wsgi import get_current_url
 
 from capture.public.admission import Admitter
-from capture.public.answers import is_json
+from capture.public.bodies import TOO_LARGE, UnreadableBody, read_form
 from capture.public.form_cache import FormCache
-from capture.public.intake import Submission, SubmissionInvalid, build_submission, parse_urlencoded
+from capture.public.intake import Submission, SubmissionInvalid, build_submission
 from capture.public.render_token import RenderTokens
 from capture.public.spam import quarantine
-from crm_core.forms.domains import origin_allowed, origin_of
+from crm_core.forms.domains import canonical_origin, origin_allowed, origin_of
 from crm_core.settings import Settings
+from crm_core.text.storable import marked
 
 UNAVAILABLE = "The form is temporarily unavailable. Please try again in a moment."
-TOO_LARGE = "The submission is too large."
 NOT_FOUND = "This form does not exist or is not active."
 FOREIGN = "This form does not accept submissions from this website."
-BAD_BODY = "Send the form as form fields or a JSON object."
 TOO_MANY = "Too many submissions. Please try again in a minute."
 
 
 @dataclass(frozen=True)
 class Refused:
-    """Nothing was queued. ``cors_origin``: who may read the answer (none for
-    answers given before the origin was known)."""
+    """Nothing was queued. ``cors_origin``: who may read the answer: the
+    request's canonical, allowed origin; ``*`` for a refused origin (never its
+    value); none for answers given before the origin was known."""
 
     status: int
     message: str
@@ -71,38 +67,26 @@ class Accepted:
 Outcome = Refused | Invalid | Accepted
 
 
+def _header_text(value: str) -> str:
+    """A header as the client wrote it: a WSGI server hands its bytes over as
+    latin-1 text; a client that sent UTF-8 (a Unicode host name) is read so."""
+    if value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
+
+
 def request_origin(environ: dict[str, Any]) -> str | None:
+    """Where the request comes from, as a canonical origin (``None`` when unknown
+    or malformed): its Origin header, or its Referer's origin when it sent no
+    Origin. Only this canonical form is ever repeated in an answer."""
     origin = environ.get("HTTP_ORIGIN")
-    if origin is None and environ.get("HTTP_REFERER"):
-        origin = origin_of(environ["HTTP_REFERER"])
-    return origin
-
-
-def read_form(environ: dict[str, Any], max_bytes: int) -> dict[str, Any] | None:
-    """The body as a flat dict (the first of repeated names wins); ``None`` when
-    it is malformed JSON or not an object. Raises ``RequestEntityTooLarge``."""
-    mimetype = parse_options_header(environ.get("CONTENT_TYPE", ""))[0]
-    if mimetype == "multipart/form-data":
-        _, form, files = parse_form_data(environ, max_content_length=max_bytes)
-        for upload in files.values():  # a form has no file fields: uploads are dropped
-            upload.close()
-        return form.to_dict(flat=True)
-    # One byte over the limit is read to tell "too large" from "exactly at it": a
-    # body without Content-Length (chunked) is otherwise cut short, not refused.
-    body = get_input_stream(environ, max_content_length=max_bytes + 1).read()
-    if len(body) > max_bytes:
-        raise RequestEntityTooLarge()
-    if is_json(mimetype):
-        try:
-            data = json.loads(body)
-        except ValueError:
-            return None
-        return data if isinstance(data, dict) else None
-    if mimetype == "application/x-www-form-urlencoded":
-        # What the snippet sends: parsed directly, at half the cost of werkzeug's form
-        # parser. Always UTF-8, as werkzeug does: a declared charset is not trusted.
-        return parse_urlencoded(body.decode("utf-8", "replace"))
-    return {}
+    if origin is not None:
+        return canonical_origin(_header_text(origin))
+    referer = environ.get("HTTP_REFERER")
+    return origin_of(_header_text(referer)) if referer else None
 
 
 class Submitter:
@@ -138,7 +122,7 @@ class Submitter:
         settings: Settings = self._config["LC_SETTINGS"]
         max_bytes = settings.max_body_bytes
         length = environ.get("CONTENT_LENGTH")
-        if length and length.isdigit() and int(length) > max_bytes:
+        if length and length.isascii() and length.isdigit() and int(length) > max_bytes:
             return Refused(413, TOO_LARGE)
         try:
             definition = self._forms.recent_definition(key)
@@ -148,18 +132,21 @@ class Submitter:
             return Refused(404, NOT_FOUND)
         origin = request_origin(environ)
         if not self.origin_ok(definition, origin, environ):
-            # Readable cross-origin (never for "null"), so the snippet can say why; nothing is created.
-            return Refused(403, FOREIGN, cors_origin=origin_of(origin or ""))
+            # Readable by any page, so the snippet can say why, without repeating
+            # the refused origin; nothing is created.
+            return Refused(403, FOREIGN, cors_origin="*")
         try:
             data = read_form(environ, max_bytes)
-        except RequestEntityTooLarge:
-            return Refused(413, TOO_LARGE, cors_origin=origin)
-        if data is None:
-            return Refused(400, BAD_BODY, cors_origin=origin, fields={})
+        except UnreadableBody as exc:
+            return Refused(
+                exc.status, exc.message, cors_origin=origin, fields={} if exc.status == 400 else None
+            )
         try:
             submission = build_submission(definition, self._forms.validator(definition), data)
         except SubmissionInvalid as exc:
-            return Invalid(exc, definition, data, origin)
+            # The form page shows the text again, each untypable character marked.
+            shown = {marked(k): marked(v) if isinstance(v, str) else v for k, v in data.items()}
+            return Invalid(exc, definition, shown, origin)
         try:
             limited = self._queue(key, submission, data, environ)
         except RedisError:

@@ -10,7 +10,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from crm_core.forms.definition import public_definition
 from flask import (
     Blueprint,
     Response,
@@ -29,7 +28,8 @@ from capture.public.answers import cors_headers, error
 from capture.public.form_cache import FormCache
 from capture.public.render_token import RenderTokens
 from capture.public.rich_text_nodes import rich_text_nodes
-from capture.public.submitting import UNAVAILABLE, Accepted, Invalid, Submitter
+from capture.public.submitting import UNAVAILABLE, Accepted, Invalid, Submitter, request_origin
+from crm_core.forms.definition import public_definition
 
 bp = Blueprint("public", __name__)
 
@@ -140,8 +140,9 @@ def submitter() -> Submitter:
 
 @bp.route("/f/<key>", methods=["OPTIONS"])
 def preflight(key: str) -> Response:
-    """Only JSON posts need a preflight; the snippet posts form-encoded and never does."""
-    origin = request.headers.get("Origin")
+    """Only JSON posts need a preflight; the snippet posts form-encoded and never does.
+    Only the canonical form of an allowed origin is repeated."""
+    origin = request_origin(request.environ)
     try:
         definition = _load_definition(key)
     except (RedisError, SQLAlchemyError):

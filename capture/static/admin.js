@@ -56,6 +56,21 @@
     }
   });
 
+  // The narrow screens' menu (a <details>, which opens without this file):
+  // Escape or a click anywhere else closes it, as people expect of a menu.
+  const menu = $("[data-nav-menu]");
+  if (menu) {
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        $("summary", menu).focus();
+      }
+    });
+    document.addEventListener("click", (event) => {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
+  }
+
   // Role selects submit on change; their button is only for no-JS use.
   $$("select[data-autosubmit]").forEach((select) => {
     const button = $("[data-autosubmit-button]", select.form);

@@ -51,3 +51,13 @@ def blank_to_none(data: dict[str, Any]) -> dict[str, Any]:
         key: (None if value == "" and key in ("ends_at", "duration_minutes") else value)
         for key, value in data.items()
     }
+
+
+class OutcomeSchema(Schema):
+    """Marking a planned call or meeting as held or not held, with what came of it."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    status = Choice(ActivityStatus, required=True)
+    outcome = Lines(5000)

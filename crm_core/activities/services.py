@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.activities.models import Activity, ActivityKind, ActivityStatus
 from crm_core.activities.queries import get_visible_activity
-from crm_core.activities.schemas import ActivitySchema, blank_to_none
+from crm_core.activities.schemas import ActivitySchema, OutcomeSchema, blank_to_none
 from crm_core.clock import to_utc
 from crm_core.contacts.models import Contact
 from crm_core.errors import ValidationFailed
@@ -25,6 +25,7 @@ from crm_core.text.fields import flatten_errors
 from crm_core.users.models import User
 
 _schema = ActivitySchema()
+_outcome_schema = OutcomeSchema()
 KIND_LABELS = {ActivityKind.CALL: "Call", ActivityKind.EMAIL: "Email", ActivityKind.MEETING: "Meeting"}
 
 
@@ -122,6 +123,16 @@ def set_activity_status(
         activity.outcome = outcome.replace("\r\n", "\n").strip()[:5000]
     refresh_activity_summary(session, activity.parent)
     return activity
+
+
+def record_outcome(session: Session, editor: User, activity_id: int, data: Mapping[str, Any]) -> Activity:
+    """A form's "Held" / "Not held": the new status and, when one was typed,
+    what came of it (an empty outcome keeps the one written when planning)."""
+    try:
+        values = _outcome_schema.load(dict(data))
+    except ValidationError as exc:
+        raise ValidationFailed(flatten_errors(exc.messages)) from exc
+    return set_activity_status(session, editor, activity_id, values["status"], values["outcome"] or None)
 
 
 def delete_activity(session: Session, editor: User, activity_id: int) -> Activity:

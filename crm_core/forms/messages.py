@@ -15,6 +15,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "checked": "Please tick this box.",
         "unknown": "This field is not part of the form.",
         "invalid": "Please correct the highlighted fields.",
+        "untypable": "This contains characters that cannot be typed or read as text. Please type it again.",
+        "more_unknown": "Other fields not part of the form: {n}.",
         "thanks": "Thank you! We will be in touch.",
     },
     "ro": {
@@ -27,6 +29,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "checked": "Bifați această căsuță.",
         "unknown": "Acest câmp nu face parte din formular.",
         "invalid": "Corectați câmpurile marcate.",
+        "untypable": "Conține caractere care nu pot fi tastate sau citite ca text. Tastați din nou.",
+        "more_unknown": "Alte câmpuri care nu fac parte din formular: {n}.",
         "thanks": "Vă mulțumim! Vă vom contacta în curând.",
     },
     "lt": {
@@ -39,6 +43,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "checked": "Pažymėkite šį langelį.",
         "unknown": "Šio lauko formoje nėra.",
         "invalid": "Pataisykite pažymėtus laukus.",
+        "untypable": "Čia yra simbolių, kurių negalima įvesti ar perskaityti kaip teksto. Įveskite iš naujo.",
+        "more_unknown": "Kiti laukai, kurių formoje nėra: {n}.",
         "thanks": "Ačiū! Netrukus susisieksime.",
     },
     "fr": {
@@ -51,6 +57,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "checked": "Veuillez cocher cette case.",
         "unknown": "Ce champ ne fait pas partie du formulaire.",
         "invalid": "Veuillez corriger les champs indiqués.",
+        "untypable": "Ce texte contient des caractères qui ne peuvent être ni saisis ni lus. Veuillez le saisir à nouveau.",
+        "more_unknown": "Autres champs ne faisant pas partie du formulaire : {n}.",
         "thanks": "Merci ! Nous vous recontacterons bientôt.",
     },
 }

@@ -15,6 +15,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from crm_core.forms.messages import text
+from crm_core.text.storable import is_storable
 
 FIELD_TYPES = ("text", "email", "tel", "textarea", "select", "checkbox", "hidden")
 _PHONE = re.compile(r"^[+()0-9 .\-/]+$")
@@ -43,7 +44,9 @@ class FieldSpec:
 
 class _Text(fields.String):
     """A string field that trims single-line input and refuses line breaks in
-    it (they let a visitor forge extra lines in emails and CSV exports)."""
+    it (they let a visitor forge extra lines in emails and CSV exports), and
+    refuses text no person can type (NUL, a lone surrogate: an undecodable
+    byte is read as one) instead of storing it altered."""
 
     def __init__(self, *, multiline: bool, language: str, **kwargs: Any):
         super().__init__(**kwargs)
@@ -52,6 +55,8 @@ class _Text(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         result = super()._deserialize(value, attr, data, **kwargs)
+        if not is_storable(result):
+            raise ValidationError(text(self.language, "untypable"))
         if self.multiline:
             return result.replace("\r\n", "\n").strip()
         result = result.strip()

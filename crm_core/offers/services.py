@@ -11,12 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_core.accounts.visibility import get_visible_account
 from crm_core.contacts.models import Contact
 from crm_core.errors import ValidationFailed
+from crm_core.events.payloads import offer_data
+from crm_core.events.services import record_event
 from crm_core.lists.models import OfferStatus, OfferStatusKind, Priority
 from crm_core.offers.models import Offer, OfferLine
 from crm_core.offers.money import line_total, round_money
@@ -92,6 +94,7 @@ def create_offer(
     recompute_total(offer)
     session.add(offer)
     session.flush()
+    record_event(session, "offer.created", {"offer": offer_data(offer), "by_user_id": editor.id})
     return offer
 
 
@@ -175,8 +178,15 @@ def set_offer_status(session: Session, editor: User, offer_id: int, status_id: i
     offer = get_visible_offer(session, editor, offer_id)
     if session.get(OfferStatus, status_id) is None:
         raise ValidationFailed({"status_id": ["Choose a value from the list."]})
+    old = offer.status_id
     offer.status_id = status_id
     session.flush()
+    if old != status_id:
+        record_event(
+            session,
+            "offer.status_changed",
+            {"offer": offer_data(offer), "from_offer_status_id": old, "by_user_id": editor.id},
+        )
     return offer
 
 
@@ -200,10 +210,14 @@ def expire_offers(session: Session, today: date) -> int:
     )
     if expired is None:
         return 0
-    result = session.execute(
-        update(Offer)
-        .where(Offer.status_id.in_(sent), Offer.expiry_date < today)
-        .values(status_id=expired)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    due = list(session.scalars(select(Offer).where(Offer.status_id.in_(sent), Offer.expiry_date < today)))
+    for offer in due:
+        old = offer.status_id
+        offer.status_id = expired
+        session.flush()
+        record_event(
+            session,
+            "offer.status_changed",
+            {"offer": offer_data(offer), "from_offer_status_id": old, "by_user_id": None},
+        )
+    return len(due)

@@ -30,6 +30,8 @@ from crm_core.contacts.models import Contact
 from crm_core.contacts.queries import contacts_of
 from crm_core.db import utcnow
 from crm_core.errors import AlreadyConverted, DomainError, PossibleDuplicate, ValidationFailed
+from crm_core.events.payloads import prospect_data
+from crm_core.events.services import record_event
 from crm_core.lists.models import Status, StatusKind
 from crm_core.lists.queries import default_status_id
 from crm_core.offers.models import Offer
@@ -154,7 +156,12 @@ def _ensure_primary(session: Session, account: Account) -> None:
 
 
 def _mark_converted(
-    session: Session, editor: User, prospect: Prospect, account: Account, zone: ZoneInfo
+    session: Session,
+    editor: User,
+    prospect: Prospect,
+    account: Account,
+    zone: ZoneInfo,
+    offer: Offer | None = None,
 ) -> None:
     status = _converted_status(session)
     changes = {"account": ["", account.name]}
@@ -168,6 +175,16 @@ def _mark_converted(
     prospect.updated_at = utcnow()
     record_change(session, prospect.id, editor, "converted", changes)
     session.flush()
+    record_event(
+        session,
+        "prospect.converted",
+        {
+            "prospect": prospect_data(prospect),
+            "account": {"id": account.id, "name": account.name},
+            "offer": {"id": offer.id, "name": offer.name} if offer else None,
+            "by_user_id": editor.id,
+        },
+    )
     if old_status != status.id:
         entered_status(session, [(prospect.id, prospect.owner_id, status.id)], editor, zone)
 

@@ -37,6 +37,7 @@ class ProspectFilter:
     email: str = ""
     phone: str = ""
     registration_code: str = ""
+    tasks: str = ""
     sort: str = DEFAULT_SORT
 
     @property

@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
+from crm_core.events.payloads import prospect_data
+from crm_core.events.services import record_event, record_events
 from crm_core.forms.models import WebForm
 from crm_core.lists.models import Priority, Source, Status
 from crm_core.lists.queries import default_priority_id, default_source_id, default_status_id
@@ -79,7 +81,10 @@ def _insert_ignoring_duplicate(session: Session, row: dict[str, Any]) -> Entry |
         .returning(Prospect.id, Prospect.owner_id, Prospect.status_id)
     )
     inserted = session.execute(stmt).first()
-    return (inserted.id, inserted.owner_id, inserted.status_id) if inserted else None
+    if inserted is None:
+        return None
+    record_event(session, "prospect.created", {"prospect": prospect_data({**row, "id": inserted.id})})
+    return (inserted.id, inserted.owner_id, inserted.status_id)
 
 
 def _resolve_presets(session: Session, row: dict[str, Any]) -> None:
@@ -171,11 +176,22 @@ def create_prospects_from_submissions(
         stmt, params = _sqlite_batch_insert(), rows  # type: ignore[assignment]
     try:
         with session.begin_nested():
-            entries: list[Entry] = [tuple(row) for row in session.execute(stmt, params).all()]  # type: ignore[misc]
+            inserted = session.execute(stmt, params).all()
     except IntegrityError:
         return sum(create_prospect_from_submission(session, payload, zone) for payload in payloads)
-    entered_status(session, entries, None, zone)
-    return len(entries)
+    by_submission = {row["submission_id"]: row for row in rows}
+    record_events(
+        session,
+        [
+            (
+                "prospect.created",
+                {"prospect": prospect_data({**by_submission[new.submission_id], "id": new.id})},
+            )
+            for new in inserted
+        ],
+    )
+    entered_status(session, [(new.id, new.owner_id, new.status_id) for new in inserted], None, zone)
+    return len(inserted)
 
 
 def _iso(value: datetime) -> str:
@@ -183,7 +199,9 @@ def _iso(value: datetime) -> str:
 
 
 @functools.cache
-def _postgresql_batch_insert(columns: tuple[str, ...]) -> ReturningInsert[tuple[int, int | None, int | None]]:
+def _postgresql_batch_insert(
+    columns: tuple[str, ...],
+) -> ReturningInsert[tuple[int, int | None, int | None, str]]:
     """All rows in one JSON parameter, unpacked by ``jsonb_to_recordset``.
 
     A multi-row VALUES list has ~30 parameters per row, so its text changes with
@@ -201,14 +219,14 @@ def _postgresql_batch_insert(columns: tuple[str, ...]) -> ReturningInsert[tuple[
         postgresql.insert(table)  # the Table: an ORM insert would read the one parameter as a row
         .from_select(list(columns), select(*(rowset.c[name] for name in columns)), include_defaults=False)
         .on_conflict_do_nothing(index_elements=["submission_id"])
-        .returning(table.c.id, table.c.owner_id, table.c.status_id)
+        .returning(table.c.id, table.c.owner_id, table.c.status_id, table.c.submission_id)
     )
 
 
 @functools.cache
-def _sqlite_batch_insert() -> ReturningInsert[tuple[int, int | None, int | None]]:
+def _sqlite_batch_insert() -> ReturningInsert[tuple[int, int | None, int | None, str]]:
     return (
         sqlite.insert(Prospect)
         .on_conflict_do_nothing(index_elements=["submission_id"])
-        .returning(Prospect.id, Prospect.owner_id, Prospect.status_id)
+        .returning(Prospect.id, Prospect.owner_id, Prospect.status_id, Prospect.submission_id)
     )

@@ -34,7 +34,8 @@ FIELD_LABELS: dict[str, str] = {
     "owner_id": "Owner",
     "source_id": "Source",
 }
-# The list's columns: lookups by their name without "_id", plus two the edit form has not.
+# The list's columns: lookups by their name without "_id", plus those the edit form has not
+# (the last two from the task and activity summary kept on the prospect).
 COLUMN_LABELS: dict[str, str] = {
     **{
         key: FIELD_LABELS[key if key in FIELD_LABELS else f"{key}_id"]
@@ -42,6 +43,8 @@ COLUMN_LABELS: dict[str, str] = {
     },
     "created": "Created",
     "form": "Form",
+    "next_task_due": "Next task due",
+    "last_activity": "Last activity",
 }
 
 
@@ -90,4 +93,7 @@ class ListSnapshot:
             "email": row.email,
             "phone": row.phone,
             "created_at": row.created_at.isoformat(),
+            "open_tasks": row.open_tasks,
+            "next_task_due": row.next_task_due.isoformat() if row.next_task_due else None,
+            "last_activity_at": row.last_activity_at.isoformat() if row.last_activity_at else None,
         }

@@ -9,7 +9,7 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, text, tuple_
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.prospects.filters import OWNER_ME, OWNER_NONE, TEXT_FILTERS, ProspectFilter
 from crm_core.prospects.models import Prospect
+from crm_core.prospects.schemas import TASKS_NONE, TASKS_OPEN, TASKS_OVERDUE
 from crm_core.prospects.visibility import visible_clauses
 from crm_core.text.search import LIKE_ESCAPE, anywhere_pattern, field_pattern, fold, prefix_range
 from crm_core.users.models import User
@@ -53,10 +54,15 @@ LIST_COLUMNS = (
     Prospect.email,
     Prospect.phone,
     Prospect.created_at,
+    Prospect.open_tasks,
+    Prospect.next_task_due,
+    Prospect.last_activity_at,
 )
 
 
-def filter_clauses(flt: ProspectFilter, viewer: User) -> list[ColumnElement[bool]]:
+def filter_clauses(flt: ProspectFilter, viewer: User, today: date | None = None) -> list[ColumnElement[bool]]:
+    """The filter as SQL. ``today`` (in the instance's zone: the caller knows it)
+    is what "overdue" is counted from; UTC's today when not given."""
     clauses: list[ColumnElement[bool]] = []
     for term in fold(flt.q).split():
         clauses.append(Prospect.search_text.like(anywhere_pattern(term), escape=LIKE_ESCAPE))
@@ -91,6 +97,13 @@ def filter_clauses(flt: ProspectFilter, viewer: User) -> list[ColumnElement[bool
         values = getattr(flt, name)
         if values:
             clauses.append(column.in_(values))
+    # The task summary columns (crm_core.tasks.summary), so no join with the tasks table.
+    if flt.tasks == TASKS_OPEN:
+        clauses.append(Prospect.open_tasks > 0)
+    elif flt.tasks == TASKS_NONE:
+        clauses.append(Prospect.open_tasks == 0)
+    elif flt.tasks == TASKS_OVERDUE:
+        clauses.append(Prospect.next_task_due < (today or datetime.now(UTC).date()))
     if not flt.status:
         # Converted prospects live on as accounts: the list shows them only when
         # the status filter asks for them (the Lithuanian CRM does the same).
@@ -102,8 +115,10 @@ def _day_start(day: Any) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def matching_clauses(flt: ProspectFilter, viewer: User) -> list[ColumnElement[bool]]:
-    return visible_clauses(viewer) + filter_clauses(flt, viewer)
+def matching_clauses(
+    flt: ProspectFilter, viewer: User, today: date | None = None
+) -> list[ColumnElement[bool]]:
+    return visible_clauses(viewer) + filter_clauses(flt, viewer, today)
 
 
 # --- cursors -------------------------------------------------------------------------
@@ -174,6 +189,7 @@ def list_page(
     after: str | None = None,
     before: str | None = None,
     limit: int = PAGE_SIZE,
+    today: date | None = None,
 ) -> ProspectPage:
     """One page of rows (``LIST_COLUMNS``) in ``flt.sort`` order, after or
     before a cursor. Keyset pagination: any page costs the same as the first."""
@@ -183,7 +199,7 @@ def list_page(
     descending = flt.descending
     cursor = Cursor.decode(after or before or "", flt.sort) if (after or before) else None
     backwards = cursor is not None and not after
-    stmt: Select[Any] = select(*LIST_COLUMNS).where(*matching_clauses(flt, viewer))
+    stmt: Select[Any] = select(*LIST_COLUMNS).where(*matching_clauses(flt, viewer, today))
     if cursor is not None:
         position = tuple_(column, Prospect.id)
         bound = tuple_(literal(cursor.value, column.type), literal(cursor.id, Prospect.id.type))
@@ -221,8 +237,10 @@ class Total:
         return f"{self.value:,}"
 
 
-def count_matching(session: Session, viewer: User, flt: ProspectFilter, cap: int = COUNT_CAP) -> Total:
-    clauses = matching_clauses(flt, viewer)
+def count_matching(
+    session: Session, viewer: User, flt: ProspectFilter, cap: int = COUNT_CAP, today: date | None = None
+) -> Total:
+    clauses = matching_clauses(flt, viewer, today)
     if flt.is_empty and not visible_clauses(viewer):
         # The whole list (converted prospects left out): PostgreSQL's estimate
         # of the table is the honest answer at this size.

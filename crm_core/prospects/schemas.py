@@ -82,6 +82,17 @@ def validate_prospect(
     return values
 
 
+# The list's tasks filter, read from the summary the task services keep on each prospect.
+TASKS_OPEN = "open"  # has open tasks
+TASKS_OVERDUE = "overdue"  # has an open task due before today (in the instance's zone)
+TASKS_NONE = "none"  # no open task: nobody is working it
+
+
+def _tasks_token(value: str) -> None:
+    if value not in (TASKS_OPEN, TASKS_OVERDUE, TASKS_NONE):
+        raise ValidationError("Choose “open”, “overdue” or “none”.")
+
+
 def _owner_token(value: str) -> None:
     if value not in ("me", "none") and not value.isdigit():
         raise ValidationError("Choose a user, “me” or “none”.")
@@ -103,4 +114,5 @@ class FilterSchema(Schema):
     email = mf.String(validate=validate.Length(max=_MAX_TEXT))
     phone = mf.String(validate=validate.Length(max=_MAX_TEXT))
     registration_code = mf.String(validate=validate.Length(max=_MAX_TEXT))
+    tasks = mf.String(validate=_tasks_token)
     sort = mf.String(validate=validate.OneOf([*SORT_KEYS, *(f"-{k}" for k in SORT_KEYS)]))

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from crm_core.db import utcnow
 from crm_core.errors import DomainError, ValidationFailed
+from crm_core.events.payloads import prospect_data
+from crm_core.events.services import record_event, record_events
 from crm_core.lists.queries import default_priority_id, default_source_id, default_status_id
 from crm_core.parents import ParentType
 from crm_core.prospects.history import display_value, record_change
@@ -28,7 +30,7 @@ from crm_core.prospects.status import (
     converted_status_ids,
     entered_status,
 )
-from crm_core.prospects.visibility import get_visible_prospect, visible_clauses, visible_ids
+from crm_core.prospects.visibility import get_visible_prospect, visible_clauses, visible_ids, visible_names
 from crm_core.related import delete_related
 from crm_core.text.search import search_text
 from crm_core.users.models import User
@@ -61,6 +63,7 @@ def create_prospect(
     }
     record_change(session, prospect.id, editor, "created", changes)
     session.flush()
+    record_event(session, "prospect.created", {"prospect": prospect_data(prospect), "by_user_id": editor.id})
     entered_status(session, [(prospect.id, prospect.owner_id, prospect.status_id)], editor, zone)
     return prospect
 
@@ -99,6 +102,7 @@ def _current_values(prospect: Prospect) -> dict[str, Any]:
 
 def _apply(session: Session, prospect: Prospect, editor: User, values: Mapping[str, Any]) -> None:
     changes: dict[str, list[str]] = {}
+    old_status_id = prospect.status_id
     for field, new in values.items():
         old = getattr(prospect, field)
         if old != new:
@@ -110,11 +114,17 @@ def _apply(session: Session, prospect: Prospect, editor: User, values: Mapping[s
     prospect.updated_at = utcnow()
     record_change(session, prospect.id, editor, "updated", changes)
     session.flush()
+    _record_update_events(session, prospect, editor, changes, old_status_id)
 
 
 def delete_prospect(session: Session, editor: User, prospect_id: int) -> None:
     """The prospect and everything hanging off it, in one transaction."""
     prospect = get_visible_prospect(session, editor, prospect_id)
+    record_event(
+        session,
+        "prospect.deleted",
+        {"prospect": {"id": prospect.id, "name": prospect.name}, "by_user_id": editor.id},
+    )
     delete_related(session, ParentType.PROSPECT, [prospect.id])
     session.execute(delete(Prospect).where(Prospect.id == prospect.id))
     session.expunge(prospect)
@@ -157,13 +167,46 @@ def bulk_update(
     )
     for row in rows:
         old = getattr(row, field)
-        record_change(
-            session, row.id, editor, "updated", {field: [display_value(session, field, old), new_label]}
-        )
+        change = {field: [display_value(session, field, old), new_label]}
+        record_change(session, row.id, editor, "updated", change)
     session.flush()
+    olds = {row.id: getattr(row, field) for row in rows}
+    for prospect in session.scalars(
+        select(Prospect).where(Prospect.id.in_(changed)).execution_options(populate_existing=True)
+    ):
+        old = olds[prospect.id]
+        change = {field: [display_value(session, field, old), new_label]}
+        _record_update_events(
+            session, prospect, editor, change, old if field == "status_id" else prospect.status_id
+        )
     if field == "status_id" and value is not None:
         entered_status(session, [(row.id, row.owner_id, value) for row in rows], editor, zone)
     return len(changed)
+
+
+def _record_update_events(
+    session: Session,
+    prospect: Prospect,
+    editor: User,
+    changes: dict[str, list[str]],
+    old_status_id: int | None,
+) -> None:
+    """prospect.updated for any change; prospect.status_changed too when the status moved."""
+    data = prospect_data(prospect)
+    events = [("prospect.updated", {"prospect": data, "changes": changes, "by_user_id": editor.id})]
+    if "status_id" in changes:
+        events.append(
+            (
+                "prospect.status_changed",
+                {
+                    "prospect": data,
+                    "from_status_id": old_status_id,
+                    "to_status_id": prospect.status_id,
+                    "by_user_id": editor.id,
+                },
+            )
+        )
+    record_events(session, events)
 
 
 def _check_bulk(session: Session, targets: list[int], field: str, value: int | None) -> None:
@@ -184,6 +227,13 @@ def _check_bulk(session: Session, targets: list[int], field: str, value: int | N
 def bulk_delete(session: Session, editor: User, ids: Sequence[int]) -> int:
     targets = visible_ids(session, editor, list(ids)[:MAX_BULK])
     if targets:
+        record_events(
+            session,
+            [
+                ("prospect.deleted", {"prospect": {"id": pid, "name": name}, "by_user_id": editor.id})
+                for pid, name in visible_names(session, editor, targets)
+            ],
+        )
         delete_related(session, ParentType.PROSPECT, targets)
         session.execute(
             delete(Prospect)

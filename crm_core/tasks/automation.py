@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from crm_core.clock import today
 from crm_core.errors import NotFound, ValidationFailed
+from crm_core.events.payloads import task_events
+from crm_core.events.services import record_events
 from crm_core.lists.models import Priority, Status
 from crm_core.parents import Parent, ParentType
 from crm_core.tasks.models import Assignee, Task, TaskTemplate
@@ -74,6 +76,8 @@ def tasks_for_status_entry(
             )
             session.add(task)
             created.append(task)
+    session.flush()
+    record_events(session, [event for task in created for event in task_events(task, actor_id, created=True)])
     for prospect_id in sorted({task.parent_id for task in created if task.parent_id is not None}):
         refresh_task_summary(session, Parent.prospect(prospect_id))
     return created

@@ -6,11 +6,12 @@ admins and marketing see all (``crm_core.permissions.can_see_all_tasks``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from crm_core.clock import now
@@ -18,10 +19,13 @@ from crm_core.errors import NotFound
 from crm_core.parents import Parent, ParentType
 from crm_core.permissions import can_see_all_tasks
 from crm_core.prospects.models import Prospect
+from crm_core.prospects.visibility import visible_clauses
 from crm_core.tasks.models import OPEN_STATUSES, Task
 from crm_core.users.models import User
 
 GROUP_LIMIT = 50
+# "Show more" on the Tasks page grows one group by GROUP_LIMIT at a time, up to this.
+GROUP_MAX = 1000
 GROUPS = ("overdue", "today", "upcoming", "no_date")
 GROUP_LABELS = {"overdue": "Overdue", "today": "Today", "upcoming": "Upcoming", "no_date": "No due date"}
 
@@ -87,11 +91,13 @@ def tasks_page(
     *,
     include_done: bool = False,
     limit: int = GROUP_LIMIT,
+    limits: Mapping[str, int] | None = None,
 ) -> list[TaskGroup]:
     """The Tasks page for the given owners (``None``: everyone's), in four groups
     by due date in the instance's zone, each with its total and its first
     ``limit`` tasks — so a user with 10,000 open tasks costs four short index
-    scans and four counts, not 10,000 rows."""
+    scans and four counts, not 10,000 rows. ``limits`` raises one group's limit
+    (the page's "show more"), at most ``GROUP_MAX``."""
     local_now = now().astimezone(zone)
     today, clock = local_now.date(), local_now.time().replace(tzinfo=None)
     base = _scope(owner_ids, include_done)
@@ -111,7 +117,8 @@ def tasks_page(
     groups = []
     for key in GROUPS:
         where = [*base, conditions[key]]
-        stmt: Select[tuple[Task]] = select(Task).where(*where).order_by(*order[key]).limit(limit)
+        shown = min(max((limits or {}).get(key, limit), 1), GROUP_MAX)
+        stmt: Select[tuple[Task]] = select(Task).where(*where).order_by(*order[key]).limit(shown)
         total = session.scalar(select(func.count()).select_from(Task).where(*where)) or 0
         groups.append(TaskGroup(key, GROUP_LABELS[key], list(session.scalars(stmt)), total))
     return groups
@@ -129,3 +136,26 @@ def due_count(session: Session, user: User, zone: ZoneInfo) -> int:
         )
         or 0
     )
+
+
+@dataclass(frozen=True)
+class ParentName:
+    """What a task list shows of a task's prospect: its name, and whether the
+    viewer may open it (a task delegated to sales on someone else's prospect
+    names it, without a link the viewer could not follow)."""
+
+    name: str
+    can_open: bool
+
+
+def prospect_names(session: Session, viewer: User, tasks: Iterable[Task]) -> dict[int, ParentName]:
+    """The parent prospects of ``tasks`` by id, in one query."""
+    ids = sorted(
+        {t.parent_id for t in tasks if t.parent_type == ParentType.PROSPECT and t.parent_id is not None}
+    )
+    if not ids:
+        return {}
+    clauses = visible_clauses(viewer)
+    visible = and_(*clauses) if clauses else true()
+    rows = session.execute(select(Prospect.id, Prospect.name, visible).where(Prospect.id.in_(ids)))
+    return {row_id: ParentName(name, bool(can_open)) for row_id, name, can_open in rows}

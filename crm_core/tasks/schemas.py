@@ -62,7 +62,8 @@ class TaskTemplateSchema(Schema):
     user_id = OptionalId()
     position = fields.Integer(load_default=0, strict=False, validate=validate.Range(min=0, max=10_000))
 
-    @validates_schema
+    # Also when another field is wrong, so the form names every mistake at once.
+    @validates_schema(skip_on_field_errors=False)
     def check_assignee(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("assign_to") == Assignee.USER and not data.get("user_id"):
             raise ValidationError({"user_id": ["Choose who gets the task."]})

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from crm_core.clock import now
 from crm_core.errors import ValidationFailed
+from crm_core.events.payloads import task_data, task_events
+from crm_core.events.services import record_event, record_events
 from crm_core.lists.models import Priority
 from crm_core.parents import Parent, ParentType
 from crm_core.prospects.models import Prospect
@@ -74,6 +76,7 @@ def create_task(session: Session, editor: User, parent: Parent | None, data: Map
     _close_or_open(task, status)
     session.add(task)
     session.flush()
+    record_events(session, task_events(task, editor.id, created=True))
     refresh_task_summary(session, parent)
     return task
 
@@ -82,10 +85,17 @@ def update_task(session: Session, editor: User, task_id: int, data: Mapping[str,
     task = get_visible_task(session, editor, task_id)
     values = _load(session, data)
     status = values.pop("status")
+    old_owner, was_done = task.owner_id, task.status == TaskStatus.DONE
+    owner_id = values.pop("owner_id")  # none chosen: the task keeps its owner
     for name, value in values.items():
         setattr(task, name, value)
-    task.owner_id = values["owner_id"] or task.owner_id
+    task.owner_id = owner_id or task.owner_id
     _close_or_open(task, status)
+    session.flush()
+    events = task_events(task, editor.id, created=False, old_owner_id=old_owner)
+    if task.status == TaskStatus.DONE and not was_done:
+        events.append(("task.completed", {"task": task_data(task), "by_user_id": editor.id}))
+    record_events(session, events)
     refresh_task_summary(session, task.parent)
     return task
 
@@ -93,7 +103,10 @@ def update_task(session: Session, editor: User, task_id: int, data: Mapping[str,
 def set_task_status(session: Session, editor: User, task_id: int, status: TaskStatus) -> Task:
     """Complete (or reopen, start, cancel) from a list, without the edit form."""
     task = get_visible_task(session, editor, task_id)
+    was_done = task.status == TaskStatus.DONE
     _close_or_open(task, TaskStatus(status))
+    if task.status == TaskStatus.DONE and not was_done:
+        record_event(session, "task.completed", {"task": task_data(task), "by_user_id": editor.id})
     refresh_task_summary(session, task.parent)
     return task
 
@@ -154,6 +167,8 @@ def create_tasks_on_prospects(
         _close_or_open(task, status)
         session.add(task)
         tasks.append(task)
+    session.flush()
+    record_events(session, [event for task in tasks for event in task_events(task, editor.id, created=True)])
     for prospect_id, _ in rows:
         refresh_task_summary(session, Parent.prospect(prospect_id))
     return tasks

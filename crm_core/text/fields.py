@@ -152,7 +152,7 @@ class LocalDateTime(fields.NaiveDateTime):
 
     def __init__(self, **kwargs: Any):
         super().__init__(
-            error_messages={"invalid": "Enter a date and time like 2026-12-01 14:30.", **_messages()},
+            error_messages={**_messages(), "invalid": "Enter a date and time like 2026-12-01 14:30."},
             **kwargs,
         )
 

@@ -2,9 +2,12 @@
 
 A JSON body can carry characters no store accepts: PostgreSQL refuses NUL in
 text (and in JSONB), and a lone UTF-16 surrogate (``"\\ud800"``) cannot be
-encoded as UTF-8 by any driver. Left in, one such value fails the insert of
-every submission batched with it, so they are dropped before the row is built;
-nothing a person typed is lost, as neither can come from a keyboard."""
+encoded as UTF-8 by any driver. Neither can come from a keyboard, and an
+undecodable byte in a body is read as such a surrogate too, so the capture
+endpoint refuses them (``is_storable``), naming the field. The worker still
+drops them (``storable``) as a last line of defence, for data queued before
+that check existed or by other means: left in, one such value fails the insert
+of every submission batched with it."""
 
 from __future__ import annotations
 
@@ -12,6 +15,16 @@ import re
 from typing import Any
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def is_storable(text: str) -> bool:
+    return _UNSTORABLE.search(text) is None
+
+
+def marked(text: str) -> str:
+    """``text`` with each unstorable character shown as U+FFFD, for echoing it
+    back to the visitor in an error (it could not even be encoded otherwise)."""
+    return _UNSTORABLE.sub("\ufffd", text)
 
 
 def storable(value: Any) -> Any:

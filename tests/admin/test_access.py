@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -14,10 +15,17 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from capture.app import create_app
-from crm_core.models import OfferStatus, Role, Status
+from crm_core.activities.services import log_activity
+from crm_core.contacts.services import add_contact
+from crm_core.models import OfferStatus, Role, Status, User
+from crm_core.notes.services import add_note
+from crm_core.parents import Parent
 from crm_core.permissions import ALL_ROLES
+from crm_core.prospects.services import create_prospect
 from crm_core.settings import Settings
+from crm_core.tasks.services import create_task
 from tests.admin.conftest import UserFactory
+from tests.tasks.rows import a_template
 
 # Public by design besides the ``public.`` blueprint and static files.
 PUBLIC_ENDPOINTS = {"admin.account.login", "health.healthz"}
@@ -46,12 +54,22 @@ EXPECTED_ROLES: dict[str, set[Role]] = {
     "admin.settings.update": ADMIN,
     "admin.settings.delete_confirm": ADMIN,
     "admin.settings.delete": ADMIN,
+    "admin.settings.task_templates": ADMIN,
+    "admin.settings.task_template_new": ADMIN,
+    "admin.settings.task_template_edit": ADMIN,
+    "admin.settings.task_template_delete": ADMIN,
     "admin.users.index": ADMIN,
     "admin.users.create": ADMIN,
     "admin.users.active": ADMIN,
     "admin.users.reset_password": ADMIN,
     "admin.users.role": ADMIN,
     "admin.prospects.index": EVERYONE,
+    "admin.tasks.index": EVERYONE,
+    "admin.tasks.new": EVERYONE,
+    "admin.tasks.edit": EVERYONE,
+    "admin.tasks.set_status": EVERYONE,
+    "admin.tasks.reschedule": EVERYONE,
+    "admin.tasks.delete": EVERYONE,
 }
 
 
@@ -158,6 +176,23 @@ MATRIX = [
 ]
 
 
+def _prospect_with_records(db: Session, editor: User) -> dict[str, int]:
+    """A prospect with a contact, a planned meeting, an open task and a note."""
+    parent_id = create_prospect(db, editor, {"name": "Matrix prospect"}).id
+    parent = Parent.prospect(parent_id)
+    contact = add_contact(db, editor, parent, {"name": "Ana"})
+    meeting = {"kind": "meeting", "starts_at": "2030-01-02T10:00", "contact_ids": [contact.id]}
+    ids = {
+        "prospect_id": parent_id,
+        "contact_id": contact.id,
+        "activity_id": log_activity(db, editor, parent, meeting, ZoneInfo("UTC")).id,
+        "task_id": create_task(db, editor, parent, {"name": "Call back"}).id,
+        "note_id": add_note(db, editor, parent, {"body": "Warm lead"}).id,
+    }
+    db.commit()
+    return ids
+
+
 @pytest.fixture
 def existing_ids(
     make_form: Callable[..., dict[str, Any]], make_user: UserFactory, db: Session
@@ -165,10 +200,19 @@ def existing_ids(
     """Real rows for the URL's ids, so allowed roles reach the real page."""
     status_id = db.scalar(select(Status.id).order_by(Status.position).limit(1))
     assert status_id is not None
+    records = _prospect_with_records(db, db.get(User, make_user(Role.ADMIN).id))
     return {
         "form_id": make_form()["form_id"],
         "user_id": make_user(Role.SALES).id,
         "value_id": status_id,
+        "prospect_id": records["prospect_id"],
+        "contact_id": records["contact_id"],
+        "activity_id": records["activity_id"],
+        # A task on that prospect (nobody owns it: admins and marketing reach it, sales get 404),
+        # so both the Tasks pages and the card's task routes reach a real row.
+        "task_id": records["task_id"],
+        "note_id": records["note_id"],
+        "template_id": a_template(db, status_id),
         "status_id": status_id,
         "offer_status_id": db.scalar(select(OfferStatus.id).limit(1)),
         "slug": "funnel",  # type: ignore[dict-item]

@@ -143,7 +143,7 @@ def test_templates_are_checked_and_deleting_one_keeps_its_tasks(
         add_template(
             session, {"status_id": str(first_call), "name": "", "due_in_days": "-1", "assign_to": "user"}
         )
-    assert set(caught.value.fields) == {"name", "due_in_days"}
+    assert set(caught.value.fields) == {"name", "due_in_days", "user_id"}, "every mistake at once"
     with transaction(session_factory) as session, pytest.raises(ValidationFailed) as caught:
         add_template(session, {"status_id": str(first_call), "name": "x", "assign_to": "user"})
     assert caught.value.fields == {"user_id": ["Choose who gets the task."]}

@@ -10,8 +10,9 @@ from flask import Request, Response
 from crm_core.prospects.labels import COLUMN_LABELS
 
 DEFAULT_COLUMNS = ("name", "company", "status", "priority", "owner", "source", "email", "phone", "created")
-# Every column but the form can be sorted on.
-SORTABLE = frozenset(COLUMN_LABELS) - {"form"}
+# Every column but these can be sorted on: the form, and the task and activity
+# summary (nullable, with no (column, id) index for a keyset page to walk).
+SORTABLE = frozenset(COLUMN_LABELS) - {"form", "next_task_due", "last_activity"}
 _MAX_AGE = 365 * 24 * 3600
 
 

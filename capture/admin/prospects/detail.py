@@ -1,22 +1,27 @@
-"""One prospect: detail with capture metadata and history, add, edit, delete."""
+"""One prospect: its card (fields, capture metadata, contacts, activities,
+tasks, notes and the timeline), a further page of the timeline for the card's
+"Show older", add, edit, delete. The card's own forms post to the routes of
+``contacts``, ``activities``, ``card_tasks`` and ``notes``."""
 
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from capture.admin.auth import login_required, viewer
 from capture.admin.prospects import bp
+from capture.admin.prospects.card import card_vocabulary, render_card
 from capture.database import db_session
 from capture.instance import zone
 from crm_core.errors import NotFound, ValidationFailed
-from crm_core.prospects.history import history
+from crm_core.parents import Parent
 from crm_core.prospects.labels import FIELD_LABELS, ListSnapshot
 from crm_core.prospects.models import Prospect
-from crm_core.prospects.queries import find_duplicates
 from crm_core.prospects.schemas import EDITABLE_FIELDS
 from crm_core.prospects.services import create_prospect, delete_prospect, update_prospect
 from crm_core.prospects.visibility import get_visible_prospect
-from crm_core.users.models import Role
+from crm_core.timeline import FILTERS, timeline_page
+from crm_core.users.models import Role, User
 
 
 def _visible(prospect_id: int) -> Prospect:
@@ -54,15 +59,34 @@ def _posted() -> dict[str, str]:
 
 @bp.get("/prospects/<int:prospect_id>", endpoint="detail")
 @login_required
-def prospect_detail(prospect_id: int) -> str:
+def prospect_detail(prospect_id: int) -> tuple[str, int]:
+    """The card; ``?filter=`` and ``?after=`` (a timeline cursor) page the
+    timeline without JavaScript."""
+    return render_card(
+        prospect_id, filter_key=request.args.get("filter", "all"), after=request.args.get("after") or None
+    )
+
+
+@bp.get("/prospects/<int:prospect_id>/timeline", endpoint="timeline")
+@login_required
+def prospect_timeline(prospect_id: int) -> str:
+    """The timeline's next page alone, for the card's script to append under the
+    entries already shown (the "Show older" link loads the whole card without it)."""
     prospect = _visible(prospect_id)
+    filter_key = request.args.get("filter", "all")
+    filter_key = filter_key if filter_key in FILTERS else "all"
     session = db_session()
+    page = timeline_page(
+        session, Parent.prospect(prospect.id), filter_key=filter_key, after=request.args.get("after") or None
+    )
     return render_template(
-        "admin/prospects/detail.html",
+        "admin/prospects/_timeline_page.html",
         p=prospect,
+        page=page,
+        users={u.id: u for u in session.scalars(select(User))},
         labels=FIELD_LABELS,
-        history=history(session, prospect.id),
-        duplicates=find_duplicates(session, viewer(), prospect),
+        filter_key=filter_key,
+        **card_vocabulary(),
     )
 
 

@@ -11,6 +11,7 @@ from flask import Response, abort, flash, jsonify, redirect, render_template, re
 
 from capture.admin.auth import login_required, safe_next, viewer
 from capture.admin.prospects import bp
+from capture.admin.prospects.bulk_tasks import create_task_on_selected
 from capture.admin.prospects.columns import (
     COLUMN_LABELS,
     SORTABLE,
@@ -21,6 +22,7 @@ from capture.admin.prospects.columns import (
 )
 from capture.database import db_session
 from capture.instance import zone
+from crm_core import clock
 from crm_core.errors import ValidationFailed
 from crm_core.prospects.filters import OWNER_ME, ProspectFilter, parse_filter
 from crm_core.prospects.labels import ListSnapshot
@@ -32,6 +34,7 @@ from crm_core.prospects.queries import (
     list_page,
 )
 from crm_core.prospects.saved_filters import list_saved_filters
+from crm_core.prospects.schemas import TASKS_OVERDUE
 from crm_core.prospects.services import MAX_BULK, bulk_delete, bulk_update
 from crm_core.prospects.status import change_status
 from crm_core.prospects.visibility import visible_names
@@ -58,6 +61,7 @@ def _current_page() -> tuple[ProspectFilter, dict[str, list[str]], ProspectPage]
         after=request.args.get("after"),
         before=request.args.get("before"),
         limit=_page_size(),
+        today=clock.today(zone()),
     )
     return flt, errors, page
 
@@ -71,6 +75,7 @@ def _quick_filters(flt: ProspectFilter) -> list[tuple[str, str, bool]]:
         ("Created today", replace(flt, created_from=today, created_to=None)),
         ("Created this week", replace(flt, created_from=week_start, created_to=None)),
         ("Created this month", replace(flt, created_from=today.replace(day=1), created_to=None)),
+        ("Overdue tasks", replace(flt, tasks=TASKS_OVERDUE)),
     ]
     return [(label, _list_url("admin.prospects.index", option), option == flt) for label, option in options]
 
@@ -87,7 +92,9 @@ def prospects() -> str:
         flt=flt,
         errors=errors,
         page=page,
-        total=count_matching(session, user, flt),
+        total=count_matching(session, user, flt, today=clock.today(zone())),
+        zone=zone(),
+        today=clock.today(zone()),
         count_cap=COUNT_CAP,
         lists=ListSnapshot.load(session),
         columns=columns,
@@ -112,7 +119,7 @@ def prospects() -> str:
 def prospects_json() -> Response:
     flt, errors, page = _current_page()
     session = db_session()
-    total = count_matching(session, viewer(), flt)
+    total = count_matching(session, viewer(), flt, today=clock.today(zone()))
     lists = ListSnapshot.load(session)
 
     def link(**cursor: str | None) -> str | None:
@@ -178,6 +185,8 @@ def prospects_bulk() -> Response | str:
         elif action == "owner":
             changed = bulk_update(session, user, ids, "owner_id", _optional_id("owner_id"))
             message = f"Owner changed on {changed} prospect(s)."
+        elif action == "task":
+            return create_task_on_selected(user, ids, back)
         elif action == "delete":
             if request.form.get("confirm") != "yes":
                 return _confirm_bulk_delete(user, ids, back)

@@ -1,0 +1,38 @@
+"""Recording events: every domain service that changes something a webhook or
+a notification cares about calls ``record_event`` in its own transaction."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from crm_core.db import utcnow
+from crm_core.events.models import OutboxEvent
+from crm_core.events.schemas import EVENT_TYPES
+
+_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+
+
+def new_event_id() -> str:
+    return "evt_" + "".join(secrets.choice(_ALPHABET) for _ in range(26))
+
+
+def record_event(session: Session, event_type: str, data: dict[str, Any]) -> None:
+    record_events(session, [(event_type, data)])
+
+
+def record_events(session: Session, events: Iterable[tuple[str, dict[str, Any]]]) -> int:
+    """One insert for many events (the worker's batches); returns how many."""
+    now = utcnow()
+    rows = []
+    for event_type, data in events:
+        if event_type not in EVENT_TYPES:
+            raise ValueError(f"unknown event type {event_type!r}")
+        rows.append({"event_id": new_event_id(), "type": event_type, "occurred_at": now, "data": data})
+    if rows:
+        session.execute(insert(OutboxEvent), rows)
+    return len(rows)
