@@ -17,6 +17,7 @@ from capture import (
     event_wakeup,
     health,
     public,
+    reader_locale,
     redis_client,
     request_logging,
     security_headers,
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     public.init_app(app, csrf)
     submission_log.init_app(app)  # around the JSON fast path, when the feed is on
     health.init_app(app)
+    reader_locale.init_app(app)
     admin.init_app(app)
     api.init_app(app, csrf)
     app.add_url_rule("/", "index", _index)
@@ -72,4 +74,4 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 
 def _index() -> Response:
-    return redirect(url_for("admin.prospects.index"))
+    return redirect(url_for("admin.home.index"))

@@ -42,3 +42,13 @@ class AlreadyConverted(DomainError):
 
 class InvalidDomain(DomainError, ValueError):
     """An allowed-domain entry that is not a host, a ``*.`` wildcard or an origin."""
+
+
+class ConvertInstead(DomainError):
+    """A prospect moved into a "converted" status (on the board): it needs its
+    account, so the person is sent to Convert / Allocate for ``prospect_id``
+    instead of the status changing."""
+
+    def __init__(self, message: str, prospect_id: int):
+        super().__init__(message)
+        self.prospect_id = prospect_id

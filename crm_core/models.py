@@ -15,6 +15,7 @@ from crm_core.notifications.models import FormMailOptions, NotificationPreferenc
 from crm_core.offers.models import Offer, OfferLine
 from crm_core.products.models import Product
 from crm_core.prospects.models import Prospect, ProspectChange, SavedFilter
+from crm_core.reports.models import OwnerTally, SourceTally
 from crm_core.tasks.models import Task, TaskTemplate
 from crm_core.users.models import Role, User, UserSession
 from crm_core.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -35,6 +36,7 @@ __all__ = [
     "OfferStatus",
     "OutboxEvent",
     "OutboxMail",
+    "OwnerTally",
     "Priority",
     "Product",
     "Prospect",
@@ -42,6 +44,7 @@ __all__ = [
     "Role",
     "SavedFilter",
     "Source",
+    "SourceTally",
     "Status",
     "StatusKind",
     "Task",

@@ -111,6 +111,9 @@ def session_factory(_engine_factory: sessionmaker[Session]) -> sessionmaker[Sess
     with transaction(_engine_factory) as session:
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(delete(table))
+        # Deleting prospects appends to the tallies (crm_core.reports.models): empty them last.
+        for table in ("prospect_source_tallies", "prospect_owner_tallies"):
+            session.execute(delete(Base.metadata.tables[table]))
         ensure_default_lists(session)
     return _engine_factory
 

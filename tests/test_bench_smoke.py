@@ -65,6 +65,17 @@ def test_accounts_offers_benchmark_runs() -> None:
     assert "Index Scan" in out, "the plans are printed"
 
 
+def test_pipeline_benchmark_runs() -> None:
+    out = _run("pipeline.py", "--quick")
+    for page in ("| board |", "| home |", "| report traceability |", "| prospects list (baseline) |"):
+        assert page in out, out
+
+
+def test_tally_writes_benchmark_runs() -> None:
+    out = _run("tally_writes.py", "--quick")
+    assert re.search(r"\| insert, per row \(batches of 100\) \| [\d.]+ µs \| [\d.]+ µs \|", out), out
+
+
 def test_transfer_files_benchmark_runs() -> None:
     out = _run("transfer_files.py", "--quick")
     for step in ("write-csv", "write-xlsx", "read-csv", "resume-csv", "read-xlsx", "read-xlsx-shared"):

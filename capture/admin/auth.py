@@ -93,8 +93,9 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return roles_required(*ALL_ROLES)(view)
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site paths: never an absolute or scheme-relative URL (open redirect)."""
+def safe_next(target: str | None, default: str = "admin.prospects.index") -> str:
+    """Only same-site paths: never an absolute or scheme-relative URL (open
+    redirect); otherwise the ``default`` endpoint."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("admin.prospects.index")
+    return url_for(default)

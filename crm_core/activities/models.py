@@ -51,6 +51,8 @@ class Activity(HasParent, Base):
         Index("ix_activities_parent_created", "parent_type", "parent_id", "created_at", "id"),
         # "My upcoming calls and meetings".
         Index("ix_activities_owner_status_starts", "owner_id", "status", "starts_at"),
+        # The owners report: activities held in a range, by owner.
+        Index("ix_activities_status_starts", "status", "starts_at", "owner_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

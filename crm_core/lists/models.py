@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+from typing import Any
 
-from sqlalchemy import Boolean, Enum, Integer, String
+from sqlalchemy import Boolean, Enum, Integer, String, true
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_core.db import Base
@@ -15,6 +17,22 @@ class StatusKind(enum.StrEnum):
     QUALIFIED = "qualified"
     CONVERTED = "converted"
     JUNK = "junk"
+
+
+# Kinds a board leaves out unless an admin asks for them: a converted prospect
+# lives on as an account, and junk is not worked.
+OFF_BOARD_KINDS = frozenset({StatusKind.CONVERTED, StatusKind.JUNK})
+
+
+def on_board_by_default(kind: StatusKind | str | None) -> bool:
+    return StatusKind(kind or StatusKind.OPEN) not in OFF_BOARD_KINDS
+
+
+def _on_board_default(context: DefaultExecutionContext) -> bool:
+    """A new status without an explicit choice gets its kind's default, so every
+    path that adds one (defaults, settings, a script) agrees."""
+    params: dict[str, Any] = context.get_current_parameters()
+    return on_board_by_default(params.get("kind"))
 
 
 class Status(Base):
@@ -29,6 +47,8 @@ class Status(Base):
         default=StatusKind.OPEN,
     )
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether the board shows a column for it (an admin chooses on the board).
+    on_board: Mapped[bool] = mapped_column(Boolean, default=_on_board_default, server_default=true())
 
 
 class Source(Base):

@@ -29,6 +29,8 @@ class Offer(Base):
         # The list's other orders (migration 0013).
         Index("ix_offers_name_id", "name", "id"),
         Index("ix_offers_total_id", "total", "id"),
+        # Traceability: the offers made from a prospect, with what it counts of them.
+        Index("ix_offers_prospect", "prospect_id", "status_id", "currency", "total"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -64,6 +64,30 @@ class Prospect(Base):
         # (partial on an impossible condition) and the b-tree serves both.
         Index("ix_prospects_search_text", "search_text"),
         Index("ix_prospects_next_task_due", "next_task_due"),
+        # Reports: every value a report counts by, so the days a period boundary
+        # cuts (and filters the tallies cannot answer) are index-only scans.
+        Index(
+            "ix_prospects_created_dims",
+            "created_at",
+            "status_id",
+            "source_id",
+            "form_id",
+            "owner_id",
+            "priority_id",
+            "converted_at",
+        ),
+        # Conversions (a few percent of prospects): when, whose, from where.
+        Index(
+            "ix_prospects_converted",
+            "converted_at",
+            "id",
+            "created_at",
+            "owner_id",
+            "source_id",
+            "form_id",
+            postgresql_where=text("converted_at IS NOT NULL"),
+            sqlite_where=text("converted_at IS NOT NULL"),
+        ),
         Index(
             "ix_prospects_search_text_trgm",
             "search_text",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, Text, Time
+from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, Text, Time, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm_core.db import Base, UTCDateTime, utcnow
@@ -45,6 +45,21 @@ class Task(Base):
         # A parent's tasks, and its timeline ("created" and "completed" entries).
         Index("ix_tasks_parent_created", "parent_type", "parent_id", "created_at", "id"),
         Index("ix_tasks_parent_completed", "parent_type", "parent_id", "completed_at"),
+        # The owners report: open tasks overdue by owner, and tasks done in a range by owner.
+        Index(
+            "ix_tasks_open_due",
+            "due_date",
+            "owner_id",
+            postgresql_where=text("status IN ('open', 'in_progress')"),
+            sqlite_where=text("status IN ('open', 'in_progress')"),
+        ),
+        Index(
+            "ix_tasks_completed",
+            "completed_at",
+            "owner_id",
+            postgresql_where=text("completed_at IS NOT NULL"),
+            sqlite_where=text("completed_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,7 +18,7 @@ from capture.app import create_app
 from crm_core.accounts.services import create_account
 from crm_core.activities.services import log_activity
 from crm_core.contacts.services import add_contact
-from crm_core.models import Role, Status, User
+from crm_core.models import OfferStatus, Role, Status, User
 from crm_core.notes.services import add_note
 from crm_core.offers.services import add_line, create_offer
 from crm_core.parents import Parent
@@ -261,6 +261,9 @@ def existing_ids(
         "offer_id": offer.id,
         "line_id": line.id,
         "product_id": product.id,
+        "status_id": status_id,
+        "offer_status_id": db.scalar(select(OfferStatus.id).limit(1)),
+        "slug": "funnel",  # type: ignore[dict-item]
     }
 
 

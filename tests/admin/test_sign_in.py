@@ -49,7 +49,7 @@ def test_login_and_logout(web: FlaskClient, make_user: UserFactory) -> None:
 def test_login_never_redirects_off_site(web: FlaskClient, make_user: UserFactory, target: str) -> None:
     user = make_user()
     response = login(web, user.email, query_string={"next": target})
-    assert response.headers["Location"] == "/admin/"
+    assert response.headers["Location"] == "/admin/home"
 
 
 def test_wrong_password_says_so_plainly(web: FlaskClient, make_user: UserFactory) -> None:

@@ -18,6 +18,9 @@ from crm_core.users.schemas import MIN_PASSWORD_LENGTH
 from crm_core.users.services import authenticate, change_own_password
 from crm_core.users.sessions import end_session
 
+# Where signing in lands without a ``next``: the home page (``/admin/`` stays the prospects list).
+HOME = "admin.home.index"
+
 
 def _login_page(status: int = 200, email: str = "") -> tuple[str, int]:
     return render_template("admin/account/login.html", email=email), status
@@ -27,7 +30,7 @@ def _login_page(status: int = 200, email: str = "") -> tuple[str, int]:
 def login() -> Response | tuple[str, int]:
     if request.method == "GET":
         if current_user() is not None:
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), HOME))
         return _login_page()
     email = request.form.get("email", "").strip()
     password = request.form.get("password", "")
@@ -52,7 +55,7 @@ def login() -> Response | tuple[str, int]:
     with suppress(RedisError):
         throttle.record_success(email)
     sign_in(user)
-    return redirect(safe_next(request.args.get("next")))
+    return redirect(safe_next(request.args.get("next"), HOME))
 
 
 @bp.post("/logout", endpoint="logout")
