@@ -14,6 +14,7 @@ from crm_core.offers.models import Offer, OfferLine
 from crm_core.products.models import Product
 from crm_core.prospects.models import Prospect, ProspectChange, SavedFilter
 from crm_core.tasks.models import Task, TaskTemplate
+from crm_core.transfer.models import Export, Import, ImportMapping, ImportRowError
 from crm_core.users.models import Role, User, UserSession
 
 __all__ = [
@@ -21,7 +22,11 @@ __all__ = [
     "Activity",
     "Base",
     "Contact",
+    "Export",
     "FormField",
+    "Import",
+    "ImportMapping",
+    "ImportRowError",
     "Note",
     "Offer",
     "OfferLine",
