@@ -54,6 +54,14 @@ class Settings:
     time_zone: str = "UTC"
     # The currency new offers and products start in (ISO 4217).
     default_currency: str = "EUR"
+    # Uploaded import files and prepared exports (shared by the web app and the workers);
+    # "" is a directory in the system's temporary directory.
+    upload_dir: str = ""
+    import_max_mb: int = 50
+    import_max_rows: int = 1_000_000
+    # How long an uploaded file is kept (resuming, the failed rows to fix) and an export.
+    import_file_days: int = 30
+    export_file_hours: int = 24
     # Which entry point these settings are for (see WEB_NEEDS, WORKER_NEEDS).
     needs: tuple[str, ...] = WEB_NEEDS
 
@@ -95,6 +103,11 @@ class Settings:
                 require_render_token=env.get("REQUIRE_RENDER_TOKEN", "1") == "1",
                 time_zone=env.get("TIME_ZONE", "UTC"),
                 default_currency=env.get("DEFAULT_CURRENCY", "EUR").upper(),
+                upload_dir=env.get("UPLOAD_DIR", ""),
+                import_max_mb=int(env.get("IMPORT_MAX_MB", 50)),
+                import_max_rows=int(env.get("IMPORT_MAX_ROWS", 1_000_000)),
+                import_file_days=int(env.get("IMPORT_FILE_DAYS", 30)),
+                export_file_hours=int(env.get("EXPORT_FILE_HOURS", 24)),
                 needs=needs,
             )
         except ValueError as exc:
@@ -126,6 +139,14 @@ class Settings:
             raise SettingsError(
                 f"DEFAULT_CURRENCY must be an ISO 4217 code such as RON or EUR, not {self.default_currency!r}."
             )
+        for name, value in (
+            ("IMPORT_MAX_MB", self.import_max_mb),
+            ("IMPORT_MAX_ROWS", self.import_max_rows),
+            ("IMPORT_FILE_DAYS", self.import_file_days),
+            ("EXPORT_FILE_HOURS", self.export_file_hours),
+        ):
+            if value < 1:
+                raise SettingsError(f"{name} must be a whole number of at least 1, not {value}.")
         if self.environment not in ("production", "development", "test"):
             raise SettingsError("LEADCAPTURE_ENV must be production, development or test.")
         if (

@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         public_base_url=base_url,
         environment="development",
         demo_pages=True,
+        upload_dir=os.environ.get("UPLOAD_DIR") or str(data_dir / "files"),
     )
     worker_process: subprocess.Popen[bytes] | None = None
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)

@@ -79,6 +79,10 @@ class Import(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The job's last sign of life (each batch); the page says when it stalls.
     progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where the current pace (rows a second, time left) is measured from: the start of this
+    # job's run or of its current phase, and the rows done (or checked) by then.
+    pace_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pace_rows: Mapped[int] = mapped_column(Integer, default=0)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reverted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reverted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

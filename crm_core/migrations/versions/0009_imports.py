@@ -55,6 +55,8 @@ def upgrade() -> None:
         sa.Column("queued_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("progress_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("pace_since", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("pace_rows", sa.Integer(), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("reverted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("reverted_by_id", sa.Integer(), nullable=True),
