@@ -9,12 +9,12 @@ Domain errors become pages in one place: ``capture.errors``."""
 
 from flask import Blueprint, Flask, request
 
-from capture.admin import account, forms, prospects, settings, submissions, users
+from capture.admin import account, exports, forms, imports, prospects, settings, submissions, users
 from capture.admin.auth import current_user, login_redirect
 from crm_core import permissions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for feature in (account, prospects, forms, settings, users, submissions):
+for feature in (account, prospects, forms, settings, users, submissions, imports, exports):
     bp.register_blueprint(feature.bp)
 
 # Endpoints an anonymous visitor may reach: the login page itself.
@@ -35,6 +35,7 @@ def _template_helpers() -> dict[str, object]:
         "can_manage_forms": lambda: permissions.can_manage_forms(current_user()),
         "can_manage_users": lambda: permissions.can_manage_users(current_user()),
         "can_manage_settings": lambda: permissions.can_manage_settings(current_user()),
+        "can_import": lambda: permissions.can_import(current_user()),
     }
 
 

@@ -4,6 +4,7 @@ and each admin endpoint answers 403 to the roles it is not meant for."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from crm_core.models import Role, Status
 from crm_core.permissions import ALL_ROLES
 from crm_core.settings import Settings
 from tests.admin.conftest import UserFactory
+from tests.admin.transfers import draft_import, finished_export
 
 # Public by design besides the ``public.`` blueprint and static files.
 PUBLIC_ENDPOINTS = {"admin.account.login", "health.healthz"}
@@ -52,6 +54,34 @@ EXPECTED_ROLES: dict[str, set[Role]] = {
     "admin.users.reset_password": ADMIN,
     "admin.users.role": ADMIN,
     "admin.prospects.index": EVERYONE,
+    # Imports create prospects for any owner and match duplicates against all of them.
+    **dict.fromkeys(
+        [
+            "admin.imports.index",
+            "admin.imports.template",
+            "admin.imports.upload",
+            "admin.imports.setup",
+            "admin.imports.start",
+            "admin.imports.detail",
+            "admin.imports.progress",
+            "admin.imports.failed_rows",
+            "admin.imports.revert_confirm",
+            "admin.imports.revert",
+        ],
+        FORMS,
+    ),
+    # Everyone exports what they may see (sales: their own prospects).
+    **dict.fromkeys(
+        [
+            "admin.exports.prospects",
+            "admin.exports.prospects_csv",
+            "admin.exports.prospects_xlsx",
+            "admin.exports.detail",
+            "admin.exports.status",
+            "admin.exports.download",
+        ],
+        EVERYONE,
+    ),
 }
 
 
@@ -160,7 +190,7 @@ MATRIX = [
 
 @pytest.fixture
 def existing_ids(
-    make_form: Callable[..., dict[str, Any]], make_user: UserFactory, db: Session
+    make_form: Callable[..., dict[str, Any]], make_user: UserFactory, db: Session, tmp_path: Path
 ) -> dict[str, int]:
     """Real rows for the URL's ids, so allowed roles reach the real page."""
     status_id = db.scalar(select(Status.id).order_by(Status.position).limit(1))
@@ -169,6 +199,8 @@ def existing_ids(
         "form_id": make_form()["form_id"],
         "user_id": make_user(Role.SALES).id,
         "value_id": status_id,
+        "import_id": draft_import(db, tmp_path, make_user(Role.ADMIN)),
+        "export_id": finished_export(db, make_user(Role.SALES)),
     }
 
 
