@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from crm_core.bulk import insert_rows
 from crm_core.db import utcnow
 from crm_core.errors import DomainError, ValidationFailed
 from crm_core.events.payloads import prospect_data
 from crm_core.events.services import record_event, record_events
+from crm_core.lists.models import Priority, Source, Status
 from crm_core.lists.queries import default_priority_id, default_source_id, default_status_id
 from crm_core.parents import ParentType
 from crm_core.prospects.history import IMPORTED_FROM, display_value, record_change
@@ -55,6 +57,15 @@ class NewProspectRules:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        # The choices a prospect refers to, held here while the rules are in use: the
+        # session's identity map keeps only objects someone holds, and the checks (and the
+        # history's names) look each of them up again for every row.
+        self._held = [
+            *session.scalars(select(Status)),
+            *session.scalars(select(Source)),
+            *session.scalars(select(Priority)),
+            *session.scalars(select(User)),
+        ]
         self._converted = set(converted_status_ids(session))
         self._defaults = {
             "status_id": default_status_id(session),
@@ -116,11 +127,15 @@ def add_prospects(
                 "updated_at": now,
             }
         )
-    ids = list(session.scalars(insert(Prospect).returning(Prospect.id, sort_by_parameter_order=True), rows))
+    ids = insert_rows(session, Prospect.__table__, rows, returning_ids=True)  # type: ignore[arg-type]
     history_rows = []
+    names: dict[tuple[str, Any], str] = {}  # (field, value) → as the history reads it, once per batch
     for prospect_id, row, new in zip(ids, rows, prospects, strict=True):
         changes = {
-            field: ["", display_value(session, field, value)]
+            field: [
+                "",
+                names[field, value] if (field, value) in names else _name(session, names, field, value),
+            ]
             for field, value in new.values.items()
             if value not in (None, "")
         }
@@ -136,13 +151,18 @@ def add_prospects(
             }
         )
         row["id"] = prospect_id
-    session.execute(insert(ProspectChange), history_rows)
+    insert_rows(session, ProspectChange.__table__, history_rows)  # type: ignore[arg-type]
     record_events(
         session,
         [("prospect.created", {"prospect": prospect_data(row), "by_user_id": editor.id}) for row in rows],
     )
     entered_status(session, [(row["id"], row["owner_id"], row["status_id"]) for row in rows], editor, zone)
     return ids
+
+
+def _name(session: Session, names: dict[tuple[str, Any], str], field: str, value: Any) -> str:
+    names[field, value] = shown = display_value(session, field, value)
+    return shown
 
 
 def update_prospect(

@@ -27,6 +27,8 @@ _CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\x7f\s]+")
 
 def fold(value: str) -> str:
     """``"  ȘTEFAN  Țăran "`` → ``"stefan taran"``: no accents, lower case, single spaces."""
+    if value.isascii():  # most emails, phones and codes: nothing to decompose (an import folds millions)
+        return _CONTROL_OR_SPACE.sub(" ", value.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", value.lower().translate(_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _CONTROL_OR_SPACE.sub(" ", stripped.casefold()).strip()

@@ -13,13 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Text, and_, any_, cast, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from crm_core.prospects.models import Prospect
 from crm_core.text.search import SEPARATOR, email_range, fold, phone_digits, registration_key
 
 _CHUNK = 200
+_AFTER_SEPARATOR = chr(ord(SEPARATOR) + 1)
 
 
 def row_keys(values: Mapping[str, Any], match_on: Iterable[str]) -> list[tuple[str, str]]:
@@ -61,24 +63,29 @@ def find_existing(
 
 
 def _lookup(session: Session, kind: str, keys: list[str]) -> list[tuple[tuple[str, str], int]]:
-    if kind == "phone":
-        rows = session.execute(
-            select(Prospect.phone_digits, Prospect.id).where(Prospect.phone_digits.in_(keys))
-        )
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if kind in ("phone", "registration_code"):
+        column = Prospect.phone_digits if kind == "phone" else Prospect.registration_key
+        # PostgreSQL: one array parameter, so the statement is the same whatever the count.
+        condition = column == any_(cast(literal(keys), ARRAY(Text))) if postgres else column.in_(keys)
+        rows = session.execute(select(column, Prospect.id).where(condition))
         return [((kind, row[0]), row[1]) for row in rows]
-    if kind == "registration_code":
-        rows = session.execute(
-            select(Prospect.registration_key, Prospect.id).where(Prospect.registration_key.in_(keys))
+    if postgres:
+        wanted = func.unnest(cast(literal(keys), ARRAY(Text))).table_valued("key").render_derived()
+        stmt = select(Prospect.search_text, Prospect.id).join(
+            wanted,
+            and_(
+                Prospect.search_text >= wanted.c.key + SEPARATOR,
+                Prospect.search_text < wanted.c.key + _AFTER_SEPARATOR,
+            ),
         )
-        return [((kind, row[0]), row[1]) for row in rows]
-    ranges = [bounds for key in keys if (bounds := email_range(key)) is not None]
-    rows = session.execute(
-        select(Prospect.search_text, Prospect.id).where(
+    else:
+        ranges = [bounds for key in keys if (bounds := email_range(key)) is not None]
+        stmt = select(Prospect.search_text, Prospect.id).where(
             or_(*(and_(Prospect.search_text >= low, Prospect.search_text < high) for low, high in ranges))
         )
-    )
     # The email segment is everything before the first separator.
-    return [((kind, row[0].split(SEPARATOR, 1)[0]), row[1]) for row in rows]
+    return [((kind, row[0].split(SEPARATOR, 1)[0]), row[1]) for row in session.execute(stmt)]
 
 
 def _chunks(keys: list[str]) -> Iterable[list[str]]:

@@ -115,6 +115,7 @@ class RowMapper:
         self._options = options
         self._choices = choices
         self._neutralised = neutralised
+        self._matched: dict[tuple[str, str], int | None] = {}  # the same few names fill whole columns
 
     def column(self, index: int | None) -> str:
         """``"C · Email"``: the column's letter and its header, as the person sees them."""
@@ -142,7 +143,11 @@ class RowMapper:
             text = raw.strip()
             if not text:
                 continue
-            matched = self._choices.matchers[key].match(text)
+            found = (key, text)
+            if found in self._matched:
+                matched = self._matched[found]
+            else:
+                matched = self._matched[found] = self._choices.matchers[key].match(text)
             if matched is None:
                 matched = self._options.unknown.get(key)
             if matched is None:
