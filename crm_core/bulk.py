@@ -37,8 +37,10 @@ def insert_rows(
     if session.get_bind().dialect.name != "postgresql":
         stmt = insert(table)
         if returning_ids:
-            stmt = stmt.returning(table.c.id, sort_by_parameter_order=True)
-            return list(session.scalars(stmt, complete))
+            # Multi-row VALUES statements; SQLite numbers the rows as they come (one writer
+            # holds the database), so the ids in ascending order are the rows' ids in order.
+            # (``sort_by_parameter_order`` would send one statement per row here.)
+            return sorted(session.scalars(stmt.returning(table.c.id), complete))
         session.execute(stmt, complete)
         return []
     statement = _recordset_insert(table, tuple(complete[0]), returning_ids)

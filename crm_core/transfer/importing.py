@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,6 +47,11 @@ from crm_core.transfer.schemas import ImportOptions
 from crm_core.users.models import User
 
 BATCH_SIZE = 500
+# PostgreSQL plans the duplicate look-ups from its statistics of the prospects table; a
+# big import outgrows them faster than autovacuum refreshes them (a table it thinks holds
+# 300 rows gets a sequential scan per batch: quadratic). The job refreshes them itself
+# once the table has grown by a quarter (and by at least this many rows) since.
+_ANALYZE_AFTER = 2_000
 DRY_RUN_ERRORS = 100  # a dry run keeps the first errors; its counts cover every row
 _PROGRESS_EVERY = 2.0  # seconds between progress writes while the file is being checked
 
@@ -109,6 +114,8 @@ class ImportRun:
         self._clock = clock
         self._position = 0
         self._errors_kept = 0
+        self._added_since_analyze = 0
+        self._rows_at_analyze: float | None = None
 
     def run(self) -> str:
         """Run (or carry on with) the import; returns its status afterwards."""
@@ -304,6 +311,23 @@ class ImportRun:
             )
         self._position = batch[-1].number
         self._errors_kept += len(errors)
+        self._added_since_analyze += result.created
+        self._keep_statistics()
+
+    def _keep_statistics(self) -> None:
+        with self._factory() as session:
+            if session.get_bind().dialect.name != "postgresql":
+                return
+            if self._rows_at_analyze is not None and self._added_since_analyze < max(
+                _ANALYZE_AFTER, self._rows_at_analyze / 4
+            ):
+                return
+            session.execute(text("ANALYZE prospects"))
+            self._rows_at_analyze = float(
+                session.scalar(text("SELECT reltuples FROM pg_class WHERE oid = 'prospects'::regclass")) or 0
+            )
+            session.commit()
+        self._added_since_analyze = 0
 
 
 class BatchWriter:

@@ -393,3 +393,25 @@ def test_a_run_after_a_crash_carries_on_after_the_last_committed_row(
     assert (done.status, done.created_count, done.rows_done) == (ImportStatus.DONE, 10, 10)
     assert count_prospects() == 10
     assert len(prospects_by_email(session_factory)) == 10
+
+
+def test_each_prospect_of_a_big_batch_gets_its_own_history_and_event(
+    importer: Importer, tmp_path: Path, session_factory: sessionmaker[Session]
+) -> None:
+    """One statement inserts a batch; the ids it hands back must line up with the rows."""
+    rows = [HEADER] + [lead(n, name=f"Lead number {n}") for n in range(1, 1201)]
+    import_id = importer.upload(write_csv(tmp_path / "leads.csv", rows, "utf-8"))
+    importer.queue(import_id, duplicates="create", match_on=[])
+    assert importer.run(import_id, batch_size=600).created_count == 1200
+    with session_factory() as session:
+        names = dict(session.execute(select(Prospect.id, Prospect.name)).all())
+        history = {
+            change.prospect_id: change.changes["name"][1]
+            for change in session.scalars(select(ProspectChange).where(ProspectChange.action == "created"))
+        }
+        events = {
+            event.data["prospect"]["id"]: event.data["prospect"]["name"]
+            for event in session.scalars(select(OutboxEvent).where(OutboxEvent.type == "prospect.created"))
+        }
+    assert history == names == events
+    assert sorted(names.values()) == sorted(f"Lead number {n}" for n in range(1, 1201))
