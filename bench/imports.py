@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from datetime import timedelta
+from itertools import chain
 from pathlib import Path
 
 # Run as a script from a clone, with or without the package installed.
@@ -150,7 +151,7 @@ def write_leads(path: Path, rows: int) -> None:
     from crm_core.transfer.writing import csv_chunks
 
     with path.open("wb") as out:
-        for chunk in csv_chunks([HEADER, *leads(rows)], delimiter=";"):
+        for chunk in csv_chunks(chain([HEADER], leads(rows)), delimiter=";"):
             out.write(chunk)
 
 

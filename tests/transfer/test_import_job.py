@@ -10,7 +10,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from redis import Redis
 from rq import Queue
+from rq.job import Job
+from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,7 +24,10 @@ from crm_core.transfer.models import Import
 from crm_core.transfer.services import delete_expired_files
 from tests.transfer.conftest import Importer
 from tests.transfer.samples import ROMANIAN_COMMA, SAMPLES, write_csv
-from worker.queues import KNOWN_JOBS, RUN_IMPORT
+from worker import runtime
+from worker.periodic import schedule_file_cleanup
+from worker.queues import DELETE_EXPIRED_FILES, KNOWN_JOBS, RUN_IMPORT, maintenance_queue
+from worker.workers import LeadWorker
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -141,3 +147,28 @@ def test_files_past_their_retention_are_deleted_and_the_import_stays(
     assert not old_path.exists() and fresh_path.exists()
     record = importer.draft(old)
     assert (record.stored_path, record.file_deleted_at is not None, record.file_name) == ("", True, "old.csv")
+
+
+def test_the_daily_job_deletes_expired_files_and_schedules_the_next_day(
+    importer: Importer,
+    tmp_path: Path,
+    session_factory: sessionmaker[Session],
+    database_url: str,
+    redis: Redis,
+) -> None:
+    rows, code_page = SAMPLES["fr"]
+    old = importer.upload(write_csv(tmp_path / "old.csv", rows, code_page))
+    with transaction(session_factory) as session:
+        session.get(Import, old).file_expires_at = now() - timedelta(days=1)
+    stored = Path(importer.draft(old).stored_path)
+    runtime.configure(database_url)
+    queue = maintenance_queue(redis)
+    queue.enqueue(DELETE_EXPIRED_FILES, job_id="cleanup-now")
+    LeadWorker([queue], connection=redis, serializer="json").work(
+        burst=True, with_scheduler=False, logging_level="WARNING"
+    )
+    assert queue.failed_job_registry.count == 0
+    assert not stored.exists() and importer.draft(old).file_deleted_at is not None
+    tomorrow = schedule_file_cleanup(queue, runtime.zone())  # already scheduled by the run: kept once
+    assert Job.exists(tomorrow, connection=redis)
+    assert ScheduledJobRegistry(queue=queue).get_job_ids() == [tomorrow]
