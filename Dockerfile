@@ -7,7 +7,8 @@ COPY capture ./capture
 COPY crm_core ./crm_core
 COPY worker ./worker
 COPY embed ./embed
-RUN pip install --no-cache-dir . && useradd --system --uid 10001 leadcapture
+RUN pip install --no-cache-dir . && useradd --system --uid 10001 leadcapture \
+    && install -d -o leadcapture /var/lib/leadcapture/files  # UPLOAD_DIR (a volume shared with the workers)
 USER leadcapture
 EXPOSE 8000
 CMD ["gunicorn", "--config", "python:capture.gunicorn_conf", "capture.wsgi:app"]

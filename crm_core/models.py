@@ -17,6 +17,7 @@ from crm_core.products.models import Product
 from crm_core.prospects.models import Prospect, ProspectChange, SavedFilter
 from crm_core.reports.models import OwnerTally, SourceTally
 from crm_core.tasks.models import Task, TaskTemplate
+from crm_core.transfer.models import Export, Import, ImportMapping, ImportRowError
 from crm_core.users.models import Role, User, UserSession
 from crm_core.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -26,9 +27,13 @@ __all__ = [
     "ApiToken",
     "Base",
     "Contact",
+    "Export",
     "FormField",
     "FormMailOptions",
     "IdempotentRequest",
+    "Import",
+    "ImportMapping",
+    "ImportRowError",
     "Note",
     "NotificationPreference",
     "Offer",

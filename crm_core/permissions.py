@@ -4,7 +4,7 @@ API ask these questions instead of comparing role names themselves.
 - admin: everything, including users and settings;
 - marketing: forms and all prospects;
 - sales: only the prospects they own (and their contacts, activities, notes),
-  and the tasks assigned to them.
+  and the tasks assigned to them; they export what they see but do not import.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ ALL_PROSPECT_VIEWERS: tuple[Role, ...] = (Role.ADMIN, Role.MARKETING)
 # every lead's details: admins only.
 WEBHOOK_MANAGERS: tuple[Role, ...] = (Role.ADMIN,)
 OUTBOX_VIEWERS: tuple[Role, ...] = (Role.ADMIN,)
+# Imports create prospects for any owner and match duplicates against every prospect, so
+# they need the whole list in view: sales export what they own but do not import.
+IMPORTERS: tuple[Role, ...] = (Role.ADMIN, Role.MARKETING)
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.ADMIN: "Everything: users, settings, forms and all prospects.",
@@ -50,6 +53,10 @@ def can_manage_webhooks(user: User | None) -> bool:
 
 def can_see_all_prospects(user: User | None) -> bool:
     return has_role(user, ALL_PROSPECT_VIEWERS)
+
+
+def can_import(user: User | None) -> bool:
+    return has_role(user, IMPORTERS)
 
 
 def can_edit_note(user: User | None, author_id: int | None) -> bool:

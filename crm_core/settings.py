@@ -79,6 +79,14 @@ class Settings:
     # Days dispatched events stay in the outbox, and delivery logs and sent mails are kept.
     event_retention_days: int = 7
     delivery_log_retention_days: int = 30
+    # Uploaded import files and prepared exports (shared by the web app and the workers);
+    # "" is a directory in the system's temporary directory.
+    upload_dir: str = ""
+    import_max_mb: int = 50
+    import_max_rows: int = 1_000_000
+    # How long an uploaded file is kept (resuming, the failed rows to fix) and an export.
+    import_file_days: int = 30
+    export_file_hours: int = 24
     # Which entry point these settings are for (see WEB_NEEDS, WORKER_NEEDS).
     needs: tuple[str, ...] = WEB_NEEDS
 
@@ -140,6 +148,11 @@ class Settings:
                 webhook_allowed_targets=env.get("WEBHOOK_ALLOWED_TARGETS", ""),
                 event_retention_days=int(env.get("EVENT_RETENTION_DAYS", 7)),
                 delivery_log_retention_days=int(env.get("DELIVERY_LOG_RETENTION_DAYS", 30)),
+                upload_dir=env.get("UPLOAD_DIR", ""),
+                import_max_mb=int(env.get("IMPORT_MAX_MB", 50)),
+                import_max_rows=int(env.get("IMPORT_MAX_ROWS", 1_000_000)),
+                import_file_days=int(env.get("IMPORT_FILE_DAYS", 30)),
+                export_file_hours=int(env.get("EXPORT_FILE_HOURS", 24)),
                 needs=needs,
             )
         except ValueError as exc:
@@ -174,6 +187,16 @@ class Settings:
             "WEBHOOK_ALLOWED_TARGETS": self.webhook_allowed_targets,
             "EVENT_RETENTION_DAYS": str(self.event_retention_days),
             "DELIVERY_LOG_RETENTION_DAYS": str(self.delivery_log_retention_days),
+            "COMPANY_NAME": self.company_name,
+            "COMPANY_REGISTRATION": self.company_registration,
+            "COMPANY_ADDRESS": self.company_address,
+            "COMPANY_CONTACT": self.company_contact,
+            "API_RATE_LIMIT": self.api_rate_limit,
+            "UPLOAD_DIR": self.upload_dir,
+            "IMPORT_MAX_MB": str(self.import_max_mb),
+            "IMPORT_MAX_ROWS": str(self.import_max_rows),
+            "IMPORT_FILE_DAYS": str(self.import_file_days),
+            "EXPORT_FILE_HOURS": str(self.export_file_hours),
         }
 
     def rate_limits(self) -> tuple[tuple[str, str], ...]:
@@ -213,6 +236,14 @@ class Settings:
             raise SettingsError(str(exc)) from exc
         if self.event_retention_days < 1 or self.delivery_log_retention_days < 1:
             raise SettingsError("EVENT_RETENTION_DAYS and DELIVERY_LOG_RETENTION_DAYS must be at least 1.")
+        for name, value in (
+            ("IMPORT_MAX_MB", self.import_max_mb),
+            ("IMPORT_MAX_ROWS", self.import_max_rows),
+            ("IMPORT_FILE_DAYS", self.import_file_days),
+            ("EXPORT_FILE_HOURS", self.export_file_hours),
+        ):
+            if value < 1:
+                raise SettingsError(f"{name} must be a whole number of at least 1, not {value}.")
         if self.environment not in ("production", "development", "test"):
             raise SettingsError("LEADCAPTURE_ENV must be production, development or test.")
         if (

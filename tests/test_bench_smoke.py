@@ -82,6 +82,14 @@ def test_transfer_files_benchmark_runs() -> None:
         assert re.search(rf"\| {step} \| 2,000 \|", out), out
 
 
+def test_imports_benchmark_runs() -> None:
+    out = _run("imports.py", "--quick", BENCH_POSTGRES_URL=postgres_url())
+    for kind in ("sqlite", "postgres"):
+        assert re.search(rf"\| {kind} import job \| 2,000 \|", out), out
+        assert re.search(rf"{kind} import: job/bare [\d.]+x", out), out
+        assert re.search(rf"{kind} export: csv/bare [\d.]+x", out), out
+
+
 def test_intake_benchmark_runs() -> None:
     _need_wrk()
     out = _run("intake.py", "--quick")

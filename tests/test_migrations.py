@@ -64,3 +64,50 @@ def test_saved_filters_made_before_0012_stay_the_prospects_lists(fresh_database_
             assert conn.execute(text("SELECT name, query FROM saved_filters")).all() == [("Mine", "owner=me")]
     finally:
         engine.dispose()
+
+
+def _insert(conn: object, table: str, values: dict[str, object]) -> None:
+    """A row at an old revision: every NOT NULL column without a default gets a plain value."""
+    import sqlalchemy as sa
+
+    for column in sa.inspect(conn).get_columns(table):  # type: ignore[arg-type]
+        if column["nullable"] or column.get("default") is not None or column.get("autoincrement") is True:
+            continue
+        if column["name"] in values or column["name"] == "id":
+            continue
+        kind = str(column["type"]).upper()
+        values[column["name"]] = (
+            0 if "INT" in kind or "NUMERIC" in kind
+            else False if "BOOL" in kind
+            else "2026-01-01 00:00:00" if "DATE" in kind or "TIME" in kind
+            else "{}" if "JSON" in kind
+            else ""
+        )  # fmt: skip
+    conn.execute(sa.table(table, *(sa.column(name) for name in values)).insert().values(values))  # type: ignore[attr-defined]
+
+
+def test_a_table_copied_by_a_migration_keeps_its_children_and_triggers(fresh_database_url: str) -> None:
+    """SQLite copies ``prospects`` to add a foreign key (0009): the history that
+    cascades from a prospect and the tally triggers on it survive the copy."""
+    from sqlalchemy import text
+
+    upgrade(fresh_database_url, "0008")
+    engine = make_engine(fresh_database_url)
+    try:
+        with engine.begin() as conn:
+            _insert(conn, "statuses", {"name": "New", "position": 1})
+            status_id = conn.execute(text("SELECT id FROM statuses")).scalar_one()
+            _insert(conn, "prospects", {"name": "Kept", "status_id": status_id})
+            prospect_id = conn.execute(text("SELECT id FROM prospects")).scalar_one()
+            _insert(conn, "prospect_history", {"prospect_id": prospect_id})
+        upgrade(fresh_database_url)
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT count(*) FROM prospect_history")).scalar_one() == 1
+            before = conn.execute(
+                text("SELECT coalesce(sum(n), 0) FROM prospect_source_tallies")
+            ).scalar_one()
+            _insert(conn, "prospects", {"name": "Counted", "status_id": status_id})
+            after = conn.execute(text("SELECT coalesce(sum(n), 0) FROM prospect_source_tallies")).scalar_one()
+            assert after == before + 1, "the tally triggers are gone"
+    finally:
+        engine.dispose()

@@ -236,6 +236,10 @@ def test_docker_compose_runs_the_tested_commands() -> None:
     ]  # fmt: skip
     assert services["worker"]["command"] == ["leadcapture", "worker"]
     assert services["capture"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    # Imports: the web app stores the upload, a worker reads it.
+    for name in ("capture", "worker"):
+        assert services[name]["environment"]["UPLOAD_DIR"] == "/var/lib/leadcapture/files"
+        assert "transfer-files:/var/lib/leadcapture/files" in services[name]["volumes"]
 
 
 def test_production_refuses_debug_mode() -> None:

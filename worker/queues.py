@@ -17,10 +17,14 @@ from rq.serializers import JSONSerializer
 from rq.utils import now, utcformat
 
 SUBMISSIONS = "submissions"
+SUBMISSIONS = "submissions"
 # Events handed out, webhooks and mails sent (after submissions: a lead first).
 OUTBOUND = "outbound"
-# Work that is not a visitor's submission: daily housekeeping (offer expiry),
-# the minute sweep of the outbox.
+# Imports and XLSX exports: long jobs (minutes), after the submissions and the
+# outbound events in each worker's order.
+TRANSFERS = "transfers"
+# Work that is not a visitor's submission: daily housekeeping (offer expiry, old
+# files), the minute sweep of the outbox.
 MAINTENANCE = "maintenance"
 PROCESS_SUBMISSION = "worker.jobs.process_submission"
 EXPIRE_OFFERS = "worker.periodic.expire_offers"
@@ -30,14 +34,24 @@ DELIVER_WEBHOOK = "worker.deliveries.deliver_webhook"
 SEND_MAIL = "worker.mails.send_mail"
 SWEEP_OUTBOX = "worker.sweep.sweep_outbox"
 PURGE_OUTBOX = "worker.sweep.purge_outbox"
+RUN_IMPORT = "worker.transfers.run_import"
+RUN_EXPORT = "worker.transfers.run_export"
+DELETE_EXPIRED_FILES = "worker.periodic.delete_expired_files"
 
 # The only callables a Leadcapture worker agrees to run (the queue is a trust boundary).
 KNOWN_JOBS = frozenset(
     {
         PROCESS_SUBMISSION, EXPIRE_OFFERS, DISPATCH_EVENTS, RECORD_QUARANTINED, DELIVER_WEBHOOK, SEND_MAIL,
-        SWEEP_OUTBOX, PURGE_OUTBOX,
+        SWEEP_OUTBOX, PURGE_OUTBOX, RUN_IMPORT, RUN_EXPORT, DELETE_EXPIRED_FILES,
     }
 )  # fmt: skip
+# Jobs that run for minutes: the worker keeps their heartbeat from a thread, every
+# TRANSFER_HEARTBEAT_EVERY seconds, so a killed worker's transfer is retried within about
+# TRANSFER_HEARTBEAT + the maintenance interval, however long the job may run.
+LONG_JOBS = frozenset({RUN_IMPORT, RUN_EXPORT})
+TRANSFER_TIMEOUT = 6 * 3600
+TRANSFER_HEARTBEAT = 45
+TRANSFER_HEARTBEAT_EVERY = 10
 
 # 12 tries, 1 s to 30 min apart (over an hour in all): a database outage of many
 # minutes exhausts no job, the first retries come quickly once it is back, and
@@ -59,6 +73,39 @@ def maintenance_queue(connection: Redis) -> Queue:
 
 def outbound_queue(connection: Redis) -> Queue:
     return Queue(OUTBOUND, connection=connection, serializer=JSONSerializer)
+
+
+def transfers_queue(connection: Redis) -> Queue:
+    return Queue(TRANSFERS, connection=connection, serializer=JSONSerializer)
+
+
+def enqueue_import(queue: Queue, import_id: int, run: int) -> Job:
+    """The job of one run of an import (its id names the run, so a second click queues nothing)."""
+    return _enqueue_transfer(
+        queue, RUN_IMPORT, import_id, f"import-{import_id}-{run}", f"import #{import_id}"
+    )
+
+
+def enqueue_export(queue: Queue, export_id: int) -> Job:
+    return _enqueue_transfer(queue, RUN_EXPORT, export_id, f"export-{export_id}", f"export #{export_id}")
+
+
+def _enqueue_transfer(queue: Queue, func: str, record_id: int, job_id: str, description: str) -> Job:
+    job = queue.create_job(
+        func,
+        args=(record_id,),
+        job_id=job_id,
+        # The same retries as a submission: a database outage or a killed worker delays it.
+        retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+        timeout=TRANSFER_TIMEOUT,
+        result_ttl=RESULT_TTL,
+        failure_ttl=FAILURE_TTL,
+        description=description,
+    )
+    try:
+        return queue.enqueue_job(job, unique=True)
+    except DuplicateJobError:
+        return job
 
 
 def submission_job(queue: Queue, payload: dict[str, Any]) -> Job:

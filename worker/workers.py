@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
+from collections.abc import Callable
 
 from redis import Redis
 from rq import SimpleWorker
@@ -19,15 +21,19 @@ from crm_core.settings import Settings
 from worker import outbound, runtime
 from worker.batches import BATCH_SIZE, Batch, BatchClaimer, current_batch
 from worker.enqueueing import wake_dispatcher
-from worker.periodic import schedule_expiry
+from worker.periodic import schedule_expiry, schedule_file_cleanup
 from worker.queues import (
     JOB_TIMEOUT,
     KNOWN_JOBS,
+    LONG_JOBS,
     MAINTENANCE,
     OUTBOUND,
     PROCESS_SUBMISSION,
     RESULT_TTL,
     SUBMISSIONS,
+    TRANSFER_HEARTBEAT,
+    TRANSFER_HEARTBEAT_EVERY,
+    TRANSFERS,
     maintenance_queue,
 )
 from worker.sweep import schedule_purge, schedule_sweep
@@ -76,6 +82,9 @@ class LeadWorker(SimpleWorker):
             return self._execute_job(job, queue)
 
     def _execute_job(self, job: Job, queue: Queue) -> None:
+        if job.func_name in LONG_JOBS:
+            with Heartbeat(lambda: self._beat(job), TRANSFER_HEARTBEAT_EVERY):
+                return super().execute_job(job, queue)
         if job.func_name != PROCESS_SUBMISSION or self.batch_size <= 1:
             return super().execute_job(job, queue)
         claimer = self._batch_claimer()
@@ -130,9 +139,43 @@ class LeadWorker(SimpleWorker):
             log.warning("could not schedule the outbox sweep", exc_info=True)
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        if job.func_name in LONG_JOBS:
+            return TRANSFER_HEARTBEAT  # kept alive by a Heartbeat thread while it runs
         # The job runs in this thread, so nothing refreshes its heartbeat while it
         # runs: it must outlive the job's timeout, but no longer than needed.
         return int(job.timeout or JOB_TIMEOUT) + HEARTBEAT_MARGIN
+
+    def _beat(self, job: Job) -> None:
+        execution = self.execution
+        if execution is not None:
+            self.maintain_heartbeats(job, execution)
+
+
+class Heartbeat:
+    """Calls ``beat`` every ``interval`` seconds on a thread while a long job runs in the
+    worker's own thread (RQ's SimpleWorker has no monitor to do it). A killed process takes
+    the thread with it, so the job's registration expires and RQ retries it."""
+
+    def __init__(self, beat: Callable[[], None], interval: float) -> None:
+        self._beat = beat
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="lc-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join(self._interval + 5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self._beat()
+            except Exception:  # a missed beat is retried next time; the job must not notice
+                log.warning("heartbeat failed", exc_info=True)
 
 
 def run_worker(settings: Settings, *, burst: bool = False, name: str | None = None) -> bool:
@@ -145,8 +188,9 @@ def run_worker(settings: Settings, *, burst: bool = False, name: str | None = No
     schedule_expiry(maintenance_queue(connection), runtime.zone())
     schedule_sweep(maintenance_queue(connection))
     schedule_purge(maintenance_queue(connection), runtime.zone())
+    schedule_file_cleanup(maintenance_queue(connection), runtime.zone())
     worker = LeadWorker(
-        [SUBMISSIONS, OUTBOUND, MAINTENANCE],
+        [SUBMISSIONS, OUTBOUND, TRANSFERS, MAINTENANCE],
         connection=connection,
         serializer=JSONSerializer,
         name=name,

@@ -13,8 +13,10 @@ from capture.admin import (
     account,
     accounts,
     board,
+    exports,
     forms,
     home,
+    imports,
     notifications,
     offers,
     products,
@@ -43,6 +45,8 @@ for feature in (
     offers,
     products,
     reports,
+    imports,
+    exports,
     forms,
     settings,
     users,
@@ -72,6 +76,7 @@ def _template_helpers() -> dict[str, object]:
         "can_manage_users": lambda: permissions.can_manage_users(current_user()),
         "can_manage_settings": lambda: permissions.can_manage_settings(current_user()),
         "can_manage_webhooks": lambda: permissions.can_manage_webhooks(current_user()),
+        "can_import": lambda: permissions.can_import(current_user()),
     }
 
 

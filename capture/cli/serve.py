@@ -127,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
                 "LEADCAPTURE_ENV": "development",
                 "DEMO_PAGES": "1",
                 "LOG_SUBMISSIONS": "1",
+                "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(data_dir / "files"),
             }
         )
         first_admin, demo_key = _prepare(settings, args.port)

@@ -3,6 +3,7 @@ a notification cares about calls ``record_event`` in its own transaction."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from collections.abc import Iterable
@@ -11,6 +12,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from crm_core.bulk import insert_rows
 from crm_core.db import utcnow
 from crm_core.events.models import OutboxEvent
 from crm_core.events.schemas import EVENT_TYPES
@@ -19,8 +21,14 @@ _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 EVENTS_RECORDED = "lc_events_recorded"
 
 
+# Base32 letters → the alphabet above (Crockford's: no i, l, o, u).
+_FROM_BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _ALPHABET)
+
+
 def new_event_id() -> str:
-    return "evt_" + "".join(secrets.choice(_ALPHABET) for _ in range(26))
+    """``evt_`` + 26 random characters of ``_ALPHABET`` (130 bits). One call to the OS's
+    random source per id: an import records thousands a second."""
+    return "evt_" + base64.b32encode(secrets.token_bytes(17)).decode()[:26].translate(_FROM_BASE32)
 
 
 def record_event(session: Session, event_type: str, data: dict[str, Any]) -> None:
@@ -58,6 +66,6 @@ def record_events(session: Session, events: Iterable[tuple[str, dict[str, Any]]]
             raise ValueError(f"unknown event type {event_type!r}")
         rows.append({"event_id": new_event_id(), "type": event_type, "occurred_at": now, "data": data})
     if rows:
-        session.execute(insert(OutboxEvent), rows)
+        insert_rows(session, OutboxEvent.__table__, rows)  # type: ignore[arg-type]
         session.info[EVENTS_RECORDED] = True  # read by crm_core.events.wakeup after the commit
     return len(rows)

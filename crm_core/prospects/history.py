@@ -13,6 +13,9 @@ from crm_core.prospects.models import ProspectChange
 from crm_core.prospects.schemas import LOOKUP_FIELDS
 from crm_core.users.models import User
 
+# The pseudo-field of an imported prospect's "created" entry: the file it came from.
+IMPORTED_FROM = "imported_from"
+
 
 def display_value(session: Session, field: str, value: Any) -> str:
     """A value as people read it in the history."""

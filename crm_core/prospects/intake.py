@@ -25,7 +25,7 @@ from crm_core.lists.queries import default_priority_id, default_source_id, defau
 from crm_core.prospects.models import ATTRIBUTION_PARAMS, PROSPECT_TEXT_FIELDS, Prospect, ProspectChange
 from crm_core.prospects.payload import SubmissionPayload
 from crm_core.prospects.status import UTC_ZONE, Entry, entered_status
-from crm_core.text.search import search_text
+from crm_core.text.search import match_keys, search_text
 from crm_core.text.storable import storable
 from crm_core.users.models import User
 
@@ -68,6 +68,7 @@ def _row_from_submission(payload: SubmissionPayload) -> dict[str, Any]:
     )
     # The insert is a Core statement, so the derived column is filled here.
     row["search_text"] = search_text(row)
+    row.update(match_keys(row))
     return row
 
 

@@ -33,6 +33,7 @@ FIELD_LABELS: dict[str, str] = {
     "description": "Description",
     "owner_id": "Owner",
     "source_id": "Source",
+    "imported_from": "Imported from",
 }
 # The list's columns: lookups by their name without "_id", plus those the edit form has not
 # (the last two from the task and activity summary kept on the prospect).

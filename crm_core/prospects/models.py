@@ -88,6 +88,10 @@ class Prospect(Base):
             postgresql_where=text("converted_at IS NOT NULL"),
             sqlite_where=text("converted_at IS NOT NULL"),
         ),
+        # Duplicate look-ups (imports: a million rows against a million prospects) are
+        # ``IN`` lists on these normalised keys; email is matched through search_text.
+        Index("ix_prospects_phone_digits", "phone_digits"),
+        Index("ix_prospects_registration_key", "registration_key"),
         Index(
             "ix_prospects_search_text_trgm",
             "search_text",
@@ -120,6 +124,10 @@ class Prospect(Base):
     search_text: Mapped[str] = mapped_column(
         Text().with_variant(postgresql.TEXT(collation="C"), "postgresql"), default="", server_default=""
     )
+    # Derived like search_text (crm_core.text.search.match_keys): the phone's digits and the
+    # registration code folded to letters and digits, for finding duplicates.
+    phone_digits: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    registration_key: Mapped[str] = mapped_column(String(50), default="", server_default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
 
@@ -133,6 +141,8 @@ class Prospect(Base):
     consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_text: Mapped[str] = mapped_column(Text, default="")
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The import that created it (crm_core.transfer): what revert deletes, what history names.
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"), index=True)
 
     # Kept by the task and activity services in the same transaction as the
     # change, so the list can filter ("has overdue tasks") and show "next task

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_core.clock import today
+from crm_core.db import utcnow
 from crm_core.errors import NotFound, ValidationFailed
 from crm_core.events.payloads import task_events
 from crm_core.events.services import record_events
@@ -58,6 +59,7 @@ def tasks_for_status_entry(
     if not by_status:
         return []
     day = today(zone)
+    stamp = utcnow()  # one instant, so "never changed since" reads updated_at == created_at
     created = []
     for prospect_id, owner_id, status_id in entries:
         for template in by_status.get(status_id, []):
@@ -73,6 +75,8 @@ def tasks_for_status_entry(
                 owner_id=owner,
                 template_id=template.id,
                 created_by_id=actor_id,
+                created_at=stamp,
+                updated_at=stamp,
             )
             session.add(task)
             created.append(task)

@@ -27,6 +27,8 @@ _CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\x7f\s]+")
 
 def fold(value: str) -> str:
     """``"  ȘTEFAN  Țăran "`` → ``"stefan taran"``: no accents, lower case, single spaces."""
+    if value.isascii():  # most emails, phones and codes: nothing to decompose (an import folds millions)
+        return _CONTROL_OR_SPACE.sub(" ", value.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", value.lower().translate(_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _CONTROL_OR_SPACE.sub(" ", stripped.casefold()).strip()
@@ -45,6 +47,33 @@ def search_text(values: Mapping[str, Any]) -> str:
         raw = str(values.get(field) or "")
         segments.append(_phone_segment(raw) if field == "phone" else fold(raw))
     return SEPARATOR.join(segments)
+
+
+def phone_digits(phone: str) -> str:
+    """``"+40 (722) 123-456"`` → ``"40722123456"``: how duplicates are matched on phone."""
+    return "".join(ch for ch in phone if "0" <= ch <= "9")[:50]
+
+
+def registration_key(code: str) -> str:
+    """``"RO 123.456-78"`` → ``"ro12345678"``: how duplicates are matched on registration code."""
+    return "".join(ch for ch in fold(code) if ch.isascii() and ch.isalnum())[:50]
+
+
+def match_keys(values: Mapping[str, Any]) -> dict[str, str]:
+    """The prospect's derived duplicate keys, written with ``search_text`` on every insert and edit."""
+    return {
+        "phone_digits": phone_digits(str(values.get("phone") or "")),
+        "registration_key": registration_key(str(values.get("registration_code") or "")),
+    }
+
+
+def email_range(email: str) -> tuple[str, str] | None:
+    """``[low, high)`` of the ``search_text`` values whose email segment is exactly ``email``
+    (case and accents ignored): an index range scan, with no column of its own."""
+    key = fold(email)
+    if not key:
+        return None
+    return key + SEPARATOR, key + chr(ord(SEPARATOR) + 1)
 
 
 LIKE_ESCAPE = "\\"

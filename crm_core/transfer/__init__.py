@@ -1,7 +1,14 @@
-"""Import and export files: reading uploaded CSV / XLSX / XLS, writing CSV / XLSX, matching
-column headers and list values in en / ro / lt / fr, and the import template.
+"""Import and export: bringing lead lists in from CSV / XLSX / XLS and taking lists out.
 
-Pure Python on purpose (no Flask, no RQ, no database): the import job, the admin preview and
-the export views all stream through these functions, so memory stays flat whatever the size
-of the file, and the engine can be tested on files alone.
+Two layers. The file engine (``reading``, ``formats``, ``encodings``, ``csv_files``,
+``spreadsheets``, ``shared_strings``, ``writing``, ``template``; names in en / ro / lt / fr
+in ``fields``, ``headers``, ``values``) is pure Python with no database: it streams through
+files in constant memory and is tested on files alone. Around it, the records and rules of
+an import or an export (``models``, ``schemas``, ``mapping``, ``duplicates``,
+``importing`` — the job's body —, ``exporting``, ``services``, ``queries``, ``storage``),
+which go through the prospect services like any other change. No Flask, no RQ.
+
+Imports are of prospects; ``Import.kind`` and the field lists passed to ``headers`` and
+``template`` are the seam for accounts and contacts, whose mapping and batch writer are
+not built yet.
 """

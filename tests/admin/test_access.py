@@ -4,6 +4,7 @@ and each admin endpoint answers 403 to the roles it is not meant for."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,7 @@ from crm_core.prospects.services import create_prospect
 from crm_core.settings import Settings
 from crm_core.tasks.services import create_task
 from tests.admin.conftest import UserFactory
+from tests.admin.transfers import draft_import, finished_export
 from tests.connect.factories import connect_ids
 from tests.tasks.rows import a_template
 
@@ -103,6 +105,34 @@ EXPECTED_ROLES: dict[str, set[Role]] = {
     "admin.products.edit": ADMIN,
     "admin.products.active": ADMIN,
     "admin.products.delete": ADMIN,
+    # Imports create prospects for any owner and match duplicates against all of them.
+    **dict.fromkeys(
+        [
+            "admin.imports.index",
+            "admin.imports.template",
+            "admin.imports.upload",
+            "admin.imports.setup",
+            "admin.imports.start",
+            "admin.imports.detail",
+            "admin.imports.progress",
+            "admin.imports.failed_rows",
+            "admin.imports.revert_confirm",
+            "admin.imports.revert",
+        ],
+        FORMS,
+    ),
+    # Everyone exports what they may see (sales: their own prospects).
+    **dict.fromkeys(
+        [
+            "admin.exports.prospects",
+            "admin.exports.prospects_csv",
+            "admin.exports.prospects_xlsx",
+            "admin.exports.detail",
+            "admin.exports.status",
+            "admin.exports.download",
+        ],
+        EVERYONE,
+    ),
 }
 
 
@@ -231,7 +261,7 @@ def _prospect_with_records(db: Session, editor: User) -> dict[str, int]:
 
 @pytest.fixture
 def existing_ids(
-    make_form: Callable[..., dict[str, Any]], make_user: UserFactory, db: Session
+    make_form: Callable[..., dict[str, Any]], make_user: UserFactory, db: Session, tmp_path: Path
 ) -> dict[str, int]:
     """Real rows for the URL's ids, so allowed roles reach the real page."""
     status_id = db.scalar(select(Status.id).order_by(Status.position).limit(1))
@@ -264,6 +294,8 @@ def existing_ids(
         "status_id": status_id,
         "offer_status_id": db.scalar(select(OfferStatus.id).limit(1)),
         "slug": "funnel",  # type: ignore[dict-item]
+        "import_id": draft_import(db, tmp_path, make_user(Role.ADMIN)),
+        "export_id": finished_export(db, make_user(Role.SALES)),
     }
 
 
