@@ -63,7 +63,22 @@ class Prospect(Base):
         # PostgreSQL has; on SQLite that index is declared but kept empty
         # (partial on an impossible condition) and the b-tree serves both.
         Index("ix_prospects_search_text", "search_text"),
-        Index("ix_prospects_next_task_due", "next_task_due"),
+        # "Has overdue tasks" (next_task_due before today) among the prospects the
+        # list shows (not converted), everyone's or one owner's: the page and its
+        # capped count are index range scans, the count never reads the table.
+        Index(
+            "ix_prospects_open_next_task_due",
+            "next_task_due",
+            postgresql_where=text("converted_at IS NULL"),
+            sqlite_where=text("converted_at IS NULL"),
+        ),
+        Index(
+            "ix_prospects_owner_next_task_due",
+            "owner_id",
+            "next_task_due",
+            postgresql_where=text("converted_at IS NULL"),
+            sqlite_where=text("converted_at IS NULL"),
+        ),
         Index(
             "ix_prospects_search_text_trgm",
             "search_text",
