@@ -32,6 +32,7 @@ the prospects table.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -223,6 +224,11 @@ def run_rounds(cases: list[Case], clock: DriverClock, runs: int, warmup: int) ->
                 case.statements.append(clock.count)
 
 
+def _load() -> str:
+    """The host's 1, 5 and 15-minute load averages: other tenants share these cores."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def _is_read(statement: str) -> bool:
     return statement.lstrip().upper().startswith(("SELECT", "WITH")) and bool(RECORD_TABLES.search(statement))
 
@@ -264,7 +270,9 @@ def main(argv: list[str] | None = None) -> None:
                 f"({subjects.entries:,} timeline entries); {BUSY_USER_EMAIL} (#{subjects.busy_user.id}) "
                 f"open tasks: {groups}; {args.runs} rounds after {args.warmup} warm-up"
             )
+            print(f"load average at the start: {_load()}")
             run_rounds(cases, clock, args.runs, args.warmup)
+            print(f"load average at the end: {_load()}")
             baseline = statistics.median(cases[0].timings)
             print()
             print("| case | median | min-max | x list | in the driver (median) | statements | target |")
