@@ -41,12 +41,13 @@ DEEP_PAGE = 5_000
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def signed_in_client(app: Any) -> Any:
+def signed_in_client(app: Any, email: str = ADMIN_EMAIL) -> Any:
+    """A test client signed in as ``email`` (the seeded admin, or any seeded staff: one password)."""
     client = app.test_client()
     token = _CSRF.search(client.get("/admin/login").get_data(as_text=True))
     assert token, "no CSRF token on the login page"
     response = client.post(
-        "/admin/login", data={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD, "csrf_token": token.group(1)}
+        "/admin/login", data={"email": email, "password": ADMIN_PASSWORD, "csrf_token": token.group(1)}
     )
     if response.status_code != 302:
         raise SystemExit("could not sign in: seed the database with bench/seed_prospects.py first")
@@ -95,17 +96,23 @@ def measure(call: Callable[[], Any], runs: int, warmup: int) -> list[float]:
     return timings
 
 
-class StatementLog:
-    """Statements (with parameters) that touched the prospects table during one request."""
+def _reads_prospects(statement: str) -> bool:
+    return "FROM prospects" in statement
 
-    def __init__(self, engine: Any):
+
+class StatementLog:
+    """Statements (with parameters) that one request ran, those ``keep`` picks
+    (by default the ones that read the prospects table)."""
+
+    def __init__(self, engine: Any, keep: Callable[[str], bool] = _reads_prospects):
         self.engine = engine
+        self.keep = keep
         self.statements: list[tuple[str, Any]] = []
         self.recording = False
         event.listen(engine, "before_cursor_execute", self._record)
 
     def _record(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if self.recording and "FROM prospects" in statement:
+        if self.recording and self.keep(statement):
             self.statements.append((statement, parameters))
 
     def capture(self, call: Callable[[], Any]) -> list[tuple[str, Any]]:

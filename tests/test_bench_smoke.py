@@ -76,6 +76,17 @@ def test_tally_writes_benchmark_runs() -> None:
     assert re.search(r"\| insert, per row \(batches of 100\) \| [\d.]+ µs \| [\d.]+ µs \|", out), out
 
 
+def test_related_records_benchmark_runs(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'related.db'}"
+    assert "seeded 500 prospects" in _run("seed_prospects.py", "500", "--database-url", url)
+    seeded = _run("seed_related.py", "--quick", "--database-url", url)
+    assert "summary columns agree with the tasks and activities on every prospect" in seeded, seeded
+    out = _run("related_records.py", "--database-url", url, "--runs", "1", "--warmup", "0")
+    assert "(400 timeline entries)" in out, out
+    assert re.search(r"\| Tasks page, the sales user \(200 open\) \| [\d.]+ ms \|", out), out
+    assert "| list ?tasks=overdue (the sales user) |" in out, out
+
+
 def test_transfer_files_benchmark_runs() -> None:
     out = _run("transfer_files.py", "--quick")
     for step in ("write-csv", "write-xlsx", "read-csv", "resume-csv", "read-xlsx", "read-xlsx-shared"):

@@ -21,7 +21,7 @@ from crm_core.notifications.queries import preferences
 from crm_core.notifications.rendering import render
 from crm_core.notifications.schemas import REMINDER_CHOICES
 from crm_core.notifications.services import MailContext, queue_mail
-from crm_core.tasks.models import OPEN_STATUSES, Task
+from crm_core.tasks.models import Task, open_status
 
 DEFAULT_DUE_TIME = time(9, 0)
 _HORIZON = timedelta(minutes=max(REMINDER_CHOICES)) + timedelta(days=1)
@@ -42,7 +42,7 @@ def queue_due_reminders(session: Session, context: MailContext, zone: ZoneInfo) 
         select(Task, TaskReminder)
         .outerjoin(TaskReminder, TaskReminder.task_id == Task.id)
         .where(
-            Task.status.in_(OPEN_STATUSES),
+            open_status(),
             Task.owner_id.is_not(None),
             Task.due_date >= today - timedelta(days=1),
             Task.due_date <= (moment + _HORIZON).astimezone(zone).date(),

@@ -21,7 +21,7 @@ from crm_core.lists.models import Priority
 from crm_core.parents import Parent
 from crm_core.prospects.models import Prospect
 from crm_core.prospects.visibility import get_visible_prospect
-from crm_core.tasks.models import OPEN_STATUSES, Task, TaskStatus
+from crm_core.tasks.models import Task, TaskStatus, open_status
 from crm_core.timeline import TimelinePage, timeline_page
 from crm_core.users.models import User
 
@@ -64,7 +64,7 @@ def open_tasks_of(session: Session, parent: Parent, limit: int = OPEN_TASKS_LIMI
     """Open tasks, soonest due first, those without a due date last."""
     stmt = (
         select(Task)
-        .where(Task.parent_type == parent.type, Task.parent_id == parent.id, Task.status.in_(OPEN_STATUSES))
+        .where(Task.parent_type == parent.type, Task.parent_id == parent.id, open_status())
         .order_by(Task.due_date.is_(None), Task.due_date, Task.due_time.is_(None), Task.due_time, Task.id)
         .limit(limit)
     )

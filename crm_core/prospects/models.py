@@ -63,7 +63,6 @@ class Prospect(Base):
         # PostgreSQL has; on SQLite that index is declared but kept empty
         # (partial on an impossible condition) and the b-tree serves both.
         Index("ix_prospects_search_text", "search_text"),
-        Index("ix_prospects_next_task_due", "next_task_due"),
         # Reports: every value a report counts by, so the days a period boundary
         # cuts (and filters the tallies cannot answer) are index-only scans.
         Index(
@@ -92,6 +91,22 @@ class Prospect(Base):
         # ``IN`` lists on these normalised keys; email is matched through search_text.
         Index("ix_prospects_phone_digits", "phone_digits"),
         Index("ix_prospects_registration_key", "registration_key"),
+        # "Has overdue tasks" (next_task_due before today) among the prospects the
+        # list shows (not converted), everyone's or one owner's: the page and its
+        # capped count are index range scans, the count never reads the table.
+        Index(
+            "ix_prospects_open_next_task_due",
+            "next_task_due",
+            postgresql_where=text("converted_at IS NULL"),
+            sqlite_where=text("converted_at IS NULL"),
+        ),
+        Index(
+            "ix_prospects_owner_next_task_due",
+            "owner_id",
+            "next_task_due",
+            postgresql_where=text("converted_at IS NULL"),
+            sqlite_where=text("converted_at IS NULL"),
+        ),
         Index(
             "ix_prospects_search_text_trgm",
             "search_text",

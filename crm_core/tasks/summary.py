@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from crm_core.parents import Parent, ParentType
 from crm_core.prospects.models import Prospect
 from crm_core.related import lock_prospect
-from crm_core.tasks.models import OPEN_STATUSES, Task
+from crm_core.tasks.models import Task, open_status
 
 
 def refresh_task_summary(session: Session, parent: Parent | None) -> None:
@@ -23,7 +23,7 @@ def refresh_task_summary(session: Session, parent: Parent | None) -> None:
         select(func.count(Task.id), func.min(Task.due_date)).where(
             Task.parent_type == ParentType.PROSPECT,
             Task.parent_id == parent.id,
-            Task.status.in_(OPEN_STATUSES),
+            open_status(),
         )
     ).one()
     session.execute(
