@@ -56,19 +56,26 @@
     }
   });
 
-  // The narrow screens' menu (a <details>, which opens without this file):
-  // Escape or a click anywhere else closes it, as people expect of a menu.
-  const menu = $("[data-nav-menu]");
-  if (menu) {
+  // The menus (the narrow screens' "Menu", the bar's "Admin" and account: each a
+  // <details>, which opens without this file): Escape or a click anywhere else
+  // closes them, and opening one closes the others, as people expect of menus.
+  const menus = $$("[data-nav-menu], [data-dropdown]");
+  if (menus.length) {
     document.addEventListener("keydown", (event) => {
-      if (event.key === "Escape" && menu.open) {
+      if (event.key !== "Escape") return;
+      menus.filter((menu) => menu.open).forEach((menu) => {
         menu.open = false;
         $("summary", menu).focus();
-      }
+      });
     });
     document.addEventListener("click", (event) => {
-      if (menu.open && !menu.contains(event.target)) menu.open = false;
+      menus.forEach((menu) => {
+        if (menu.open && !menu.contains(event.target)) menu.open = false;
+      });
     });
+    menus.forEach((menu) => menu.addEventListener("toggle", () => {
+      if (menu.open) menus.forEach((other) => { if (other !== menu) other.open = false; });
+    }));
   }
 
   // Role selects submit on change; their button is only for no-JS use.

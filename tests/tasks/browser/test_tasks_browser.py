@@ -140,6 +140,7 @@ def test_tasks_day_templates_and_mass_creation(  # type: ignore[no-untyped-def]
     expect(nav_count(page)).to_have_text("(1 overdue or due today)")
 
     # A task template for "Qualified" in Settings.
+    page.locator("nav summary", has_text="Admin").click()  # the setup pages' menu
     page.get_by_role("link", name="Settings").click()
     page.get_by_role("link", name="Task templates").click()
     fits(page, "the task templates list")
