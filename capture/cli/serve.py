@@ -132,7 +132,9 @@ def run(args: argparse.Namespace) -> int:
         )
         first_admin, demo_key = _prepare(settings, args.port)
         child_env = {**os.environ, **settings.environ()}
-        children.append(Child("worker", _start([sys.executable, "-m", "capture.cli", "worker"], child_env)))
+        # Two worker processes: a long import holds one, submissions keep landing through the other.
+        worker_command = [sys.executable, "-m", "capture.cli", "worker", "--processes", "2"]
+        children.append(Child("worker", _start(worker_command, child_env)))
         command, web_env = web_command(args.host, args.port, args.dev)
         children.append(Child("web app", _start(command, {**child_env, **web_env})))
         problems = wait_until_ready(_local_url(args.host, args.port), children)

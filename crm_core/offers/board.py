@@ -25,7 +25,7 @@ from crm_core.offers.queries import OfferFilter
 from crm_core.offers.services import set_offer_status
 from crm_core.offers.visibility import offer_clauses
 from crm_core.paging import decode_cursor, encode_cursor
-from crm_core.reports.planning import without_jit
+from crm_core.reports.planning import for_short_reads
 from crm_core.users.models import User
 
 CARDS_PER_PAGE = 20
@@ -147,7 +147,7 @@ def offer_column_page(
 def load_offer_board(
     session: Session, viewer: User, flt: OfferFilter, *, limit: int = CARDS_PER_PAGE
 ) -> list[OfferColumn]:
-    without_jit(session)
+    for_short_reads(session)
     stmt = select(OfferStatus).order_by(OfferStatus.position, OfferStatus.id)
     if flt.status:
         stmt = stmt.where(OfferStatus.id.in_(flt.status))

@@ -34,7 +34,7 @@ from crm_core.prospects.models import Prospect
 from crm_core.prospects.queries import Cursor, matching_clauses
 from crm_core.prospects.status import UTC_ZONE, change_status
 from crm_core.prospects.visibility import get_visible_prospect
-from crm_core.reports.planning import without_jit
+from crm_core.reports.planning import for_short_reads
 from crm_core.reports.tallies import Filters, counts_by
 from crm_core.users.models import User
 
@@ -136,7 +136,7 @@ def load_board(
     session: Session, viewer: User, flt: ProspectFilter, *, limit: int = CARDS_PER_PAGE
 ) -> list[BoardColumn]:
     """The board's first paint: every column with its count and first page."""
-    without_jit(session)
+    for_short_reads(session)
     statuses = board_statuses(session, flt)
     counts = column_counts(session, viewer, flt, [s.id for s in statuses])
     return [

@@ -27,7 +27,7 @@ from crm_core.prospects.filters import ProspectFilter
 from crm_core.prospects.models import Prospect
 from crm_core.prospects.visibility import visible_clauses
 from crm_core.reports.periods import week_start
-from crm_core.reports.planning import without_jit
+from crm_core.reports.planning import for_short_reads
 from crm_core.reports.tallies import Filters, counts_by
 from crm_core.tasks.models import Task
 from crm_core.tasks.queries import TaskGroup, tasks_page
@@ -108,7 +108,7 @@ def pipeline(session: Session, viewer: User) -> list[PipelineStage]:
 
 
 def home(session: Session, viewer: User, zone: ZoneInfo) -> Home:
-    without_jit(session)
+    for_short_reads(session)
     groups = {group.key: group for group in tasks_page(session, [viewer.id], zone, limit=TASKS_SHOWN)}
     prospect_ids = {
         task.parent_id

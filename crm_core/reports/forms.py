@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from crm_core.forms.models import WebForm
 from crm_core.reports.leads import count_by_period
 from crm_core.reports.periods import Grain
-from crm_core.reports.planning import without_jit
+from crm_core.reports.planning import for_short_reads
 from crm_core.reports.scope import ReportFilter
 from crm_core.reports.tables import CellKind, Chart, Column, Linked, Report, Series, Table, colour
 from crm_core.users.models import User
@@ -39,7 +39,7 @@ def forms_report(
 ) -> Report:
     """``counters=None`` leaves the running totals out (sales see only their own
     prospects, and a form's views are everyone's)."""
-    without_jit(session)
+    for_short_reads(session)
     forms = list(
         session.execute(select(WebForm.id, WebForm.key, WebForm.name).order_by(WebForm.name, WebForm.id))
     )

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from crm_core.lists.models import Status, StatusKind
 from crm_core.prospects.labels import ListSnapshot
 from crm_core.prospects.models import Prospect
-from crm_core.reports.planning import without_jit
+from crm_core.reports.planning import for_short_reads
 from crm_core.reports.scope import ReportFilter, created_in, prospect_clauses
 from crm_core.reports.tables import CellKind, Chart, Column, Linked, Report, Series, Table
 from crm_core.reports.tallies import Filters, counts_by_period
@@ -143,7 +143,7 @@ def _stage_cells(stages: Stages) -> list[Any]:
 
 
 def funnel_report(session: Session, viewer: User, flt: ReportFilter) -> Report:
-    without_jit(session)
+    for_short_reads(session)
     lists = ListSnapshot.load(session)
     funnel = cohort_funnel(session, viewer, flt)
     names: dict[str, Callable[[Any], str]] = {

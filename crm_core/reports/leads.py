@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.prospects.labels import ListSnapshot
 from crm_core.reports.periods import Grain, Period
-from crm_core.reports.planning import without_jit
+from crm_core.reports.planning import for_short_reads
 from crm_core.reports.scope import ReportFilter
 from crm_core.reports.tables import CellKind, Chart, Column, Linked, Report, Series, Table, colour
 from crm_core.reports.tallies import Filters, counts_by_period
@@ -49,7 +49,7 @@ def _ordered(ids: set[Any], order: Sequence[Any]) -> list[Any]:
 
 
 def leads_per_week(session: Session, viewer: User, flt: ReportFilter) -> Report:
-    without_jit(session)
+    for_short_reads(session)
     lists = ListSnapshot.load(session)
     periods, counts = count_by_period(session, viewer, flt, Grain.WEEK, "source")
     sources = _ordered({key[1] for key in counts}, list(lists.sources))
@@ -90,7 +90,7 @@ def leads_per_week(session: Session, viewer: User, flt: ReportFilter) -> Report:
 
 
 def leads_per_month(session: Session, viewer: User, flt: ReportFilter) -> Report:
-    without_jit(session)
+    for_short_reads(session)
     lists = ListSnapshot.load(session)
     periods, counts = count_by_period(session, viewer, flt, Grain.MONTH, "status", "source")
     statuses = _ordered({key[1] for key in counts}, list(lists.statuses))

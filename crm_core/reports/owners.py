@@ -21,7 +21,7 @@ from crm_core.prospects.filters import OWNER_ME, OWNER_NONE
 from crm_core.prospects.labels import ListSnapshot
 from crm_core.prospects.models import Prospect
 from crm_core.prospects.visibility import is_restricted
-from crm_core.reports.planning import without_jit
+from crm_core.reports.planning import for_short_reads
 from crm_core.reports.scope import ReportFilter, prospect_clauses
 from crm_core.reports.tables import CellKind, Chart, Column, Linked, Report, Series, Table, colour
 from crm_core.reports.tallies import Filters, counts_by_period
@@ -86,7 +86,7 @@ def owner_figures(session: Session, viewer: User, flt: ReportFilter) -> dict[str
 
 
 def owners_report(session: Session, viewer: User, flt: ReportFilter) -> Report:
-    without_jit(session)
+    for_short_reads(session)
     lists = ListSnapshot.load(session)
     figures = owner_figures(session, viewer, flt)
     present = {owner for counts in figures.values() for owner in counts}

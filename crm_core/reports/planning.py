@@ -1,10 +1,14 @@
-"""PostgreSQL's JIT compiler is made for queries that run for seconds: it
-compiles a plan to machine code when the planner's cost estimate is high. A
-report's cut-day query is estimated high (the planner cannot see how small
-its list of day ranges is) but reads a few thousand index entries; at a
-million prospects, compiling it took most of its 317 ms (bench/README.md,
-"Board, reports and home"). The reports, the boards and the home page turn
-JIT off for their own transaction."""
+"""The boards', reports' and home page's queries read a few thousand index
+entries, but the planner estimates them high (it cannot see how small a
+report's list of cut days is), and on PostgreSQL a high estimate buys two
+things made for queries that run for seconds:
+
+- the JIT compiler: compiling a cut-day query took most of its 317 ms at a
+  million prospects;
+- parallel workers: starting them took 370-920 ms of a 1.2 s weekly report on
+  the shared 2-core bench host (bench/README.md, "Board, reports and home").
+
+These pages turn both off for their own transaction."""
 
 from __future__ import annotations
 
@@ -12,7 +16,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 
-def without_jit(session: Session) -> None:
-    """``SET LOCAL jit = off`` on PostgreSQL (until the transaction ends); nothing elsewhere."""
+def for_short_reads(session: Session) -> None:
+    """``SET LOCAL jit = off`` and no parallel workers on PostgreSQL (until the
+    transaction ends); nothing elsewhere."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))

@@ -25,7 +25,7 @@ from crm_core.paging import decode_cursor, encode_cursor
 from crm_core.prospects.labels import ListSnapshot
 from crm_core.prospects.models import Prospect
 from crm_core.reports.periods import Grain, period_index
-from crm_core.reports.planning import without_jit
+from crm_core.reports.planning import for_short_reads
 from crm_core.reports.scope import ReportFilter, prospect_clauses
 from crm_core.reports.tables import CellKind, Chart, Column, Linked, Money, Report, Series, Table
 from crm_core.users.models import User
@@ -233,7 +233,7 @@ def traceability_report(
     after: str | None = None,
     limit: int = PAGE_PROSPECTS,
 ) -> Report:
-    without_jit(session)
+    for_short_reads(session)
     figures = offer_figures(session, viewer, flt)
     periods, outcomes = figures.periods, figures.outcomes
     chart = Chart(

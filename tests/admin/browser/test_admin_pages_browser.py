@@ -167,7 +167,9 @@ def test_every_page_of_the_navigation_is_reachable(
     }
 
     def link(name: str, menu: str | None) -> Any:
-        scope = page.locator("details[open]") if (phone or menu) else page.get_by_role("navigation", name="Main")
+        scope = (
+            page.locator("details[open]") if (phone or menu) else page.get_by_role("navigation", name="Main")
+        )
         return scope.get_by_role("link", name=name, exact=True)
 
     for name, menu, heading in NAVIGATION:

@@ -50,7 +50,12 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
 def worker(settings: Settings, tmp_path: Path) -> Iterator[Path]:
     """``leadcapture worker`` as production runs it, on the test's database and Redis."""
     log = tmp_path / "worker.log"
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url}
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "SECRET_KEY": settings.secret_key,
+    }
     process = start_worker(env, log)
     yield log
     stop_tree(process)
@@ -75,7 +80,7 @@ def page(browser: Any, live_server: Any, make_user: UserFactory, artifacts: Path
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
+    page.wait_for_url(f"{live_server.url}/admin/home")  # where signing in lands
     yield page
     context.close()
     assert problems == [], problems
