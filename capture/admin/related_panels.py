@@ -12,9 +12,9 @@ from capture.admin.record_card import CardLinks, FormState, card_vocabulary, def
 from capture.database import db_session
 from crm_core.parents import Parent
 from crm_core.record_card import load_record_card
-from crm_core.timeline import FILTER_LABELS, FILTERS
+from crm_core.timeline import FILTER_LABELS
 
-# An account or an offer has no field history of its own in the timeline.
+# The timeline's filters but "changes": an account or an offer keeps no field history there.
 RECORD_FILTERS = {key: label for key, label in FILTER_LABELS.items() if key != "changes"}
 
 
@@ -32,7 +32,7 @@ def related_context(
 ) -> dict[str, Any]:
     """The panels' template variables; ``form``/``state``: the form that failed and what it holds."""
     user = viewer()
-    filter_key = filter_key if filter_key in FILTERS and filter_key in RECORD_FILTERS else "all"
+    filter_key = filter_key if filter_key in RECORD_FILTERS else "all"
     card = load_record_card(db_session(), user, parent, filter_key=filter_key, after=after)
     forms = default_forms(card.primary_contact, user)
     if form is not None and state is not None:

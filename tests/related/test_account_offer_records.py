@@ -229,6 +229,43 @@ def test_user_text_is_escaped(as_user, records) -> None:  # type: ignore[no-unty
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page_of(sales, card)
 
 
+def test_only_its_author_or_an_admin_changes_a_note(as_user, records, session_factory, staff) -> None:  # type: ignore[no-untyped-def]
+    with transaction(session_factory) as session:
+        author = session.merge(staff["sales"])
+        note_id = add_note(session, author, Parent(ParentType.OFFER, records["offer"]), {"body": "Mine"}).id
+    path = f"/admin/offers/{records['offer']}"
+    marketing = as_user("marketing")
+    assert f"/notes/{note_id}/edit" not in page_of(marketing, path)
+    token = read_form(page_of(marketing, path), "note-form")["csrf_token"]
+    for url in (f"{path}/notes/{note_id}/edit", f"{path}/notes/{note_id}/delete"):
+        assert marketing.get(url).status_code == 409
+        response = marketing.post(url, data={"csrf_token": token, "body": "Theirs"})
+        assert response.status_code == 409
+        assert "Only the note&#39;s author or an admin can change it." in response.get_data(as_text=True)
+    assert f"/notes/{note_id}/edit" in page_of(as_user("sales"), path)
+    admin = as_user("admin")
+    assert submit(admin, f"{path}/notes/{note_id}/edit", "note-edit-form", body="Fixed").status_code == 302
+    with session_factory() as session:
+        assert session.get(Note, note_id).body == "Fixed"
+
+
+def test_show_older_loads_the_next_page_of_the_timeline(as_user, records, session_factory, staff) -> None:  # type: ignore[no-untyped-def]
+    parent = Parent(ParentType.ACCOUNT, records["account"])
+    with transaction(session_factory) as session:
+        author = session.merge(staff["sales"])
+        for n in range(35):
+            add_note(session, author, parent, {"body": f"Note {n:02d}"})
+    sales = as_user("sales")
+    card = f"/admin/accounts/{records['account']}"
+    page = page_of(sales, card)
+    assert "Note 34" in page and "Note 04" not in page
+    fragment = re.search(r'data-fragment="([^"]+)"', page)
+    assert fragment and fragment[1].startswith(f"{card}/timeline?")
+    older = page_of(sales, fragment[1].replace("&amp;", "&"))
+    assert "Note 04" in older and "Note 00" in older and "Note 34" not in older
+    assert "Changes" not in page_of(sales, card)  # no field history on an account
+
+
 def test_posting_without_the_csrf_token_is_refused(as_user, records, session_factory) -> None:  # type: ignore[no-untyped-def]
     sales = as_user("sales")
     for kind in ("accounts", "offers"):

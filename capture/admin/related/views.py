@@ -54,7 +54,7 @@ from crm_core.related import check_parent_visible
 from crm_core.tasks.models import TaskStatus
 from crm_core.tasks.queries import get_visible_task
 from crm_core.tasks.services import create_task, set_task_status
-from crm_core.timeline import FILTERS, timeline_page
+from crm_core.timeline import timeline_page
 from crm_core.users.models import User
 from crm_core.users.queries import active_users
 
@@ -133,7 +133,7 @@ def timeline(kind: Kind, parent: Parent) -> str:
     session = db_session()
     record = check_parent_visible(session, viewer(), parent)
     filter_key = request.args.get("filter", "all")
-    filter_key = filter_key if filter_key in FILTERS and filter_key in RECORD_FILTERS else "all"
+    filter_key = filter_key if filter_key in RECORD_FILTERS else "all"
     page = timeline_page(session, parent, filter_key=filter_key, after=request.args.get("after") or None)
     return render_template(
         "admin/prospects/_timeline_page.html",
