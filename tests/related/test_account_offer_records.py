@@ -266,6 +266,31 @@ def test_show_older_loads_the_next_page_of_the_timeline(as_user, records, sessio
     assert "Changes" not in page_of(sales, card)  # no field history on an account
 
 
+def test_sales_complete_a_colleagues_task_on_their_own_account(
+    as_user, records, session_factory, staff
+) -> None:  # type: ignore[no-untyped-def]
+    """Whoever may see the account may work on its tasks, as on a prospect they own."""
+    with transaction(session_factory) as session:
+        admin = session.merge(staff["admin"])
+        task_ids = [
+            create_task(
+                session, admin, Parent(ParentType.ACCOUNT, records["account"]), {"name": "Admin's"}
+            ).id,
+            create_task(session, admin, Parent(ParentType.OFFER, records["offer"]), {"name": "Admin's"}).id,
+        ]
+    sales = as_user("sales")
+    for kind, task_id in zip(("accounts", "offers"), task_ids, strict=True):
+        path = f"/admin/{kind}/{records[kind[:-1]]}"
+        token = read_form(page_of(sales, path), "task-form")["csrf_token"]
+        assert sales.post(f"{path}/tasks/{task_id}/complete", data={"csrf_token": token}).status_code == 302
+        assert page_of(sales, f"/admin/tasks/{task_id}")  # and its page on the Tasks side
+    with session_factory() as session:
+        assert {session.get(Task, task_id).status for task_id in task_ids} == {TaskStatus.DONE}
+    # Sue, who owns neither, reaches neither task.
+    sue = as_user("sales2")
+    assert [sue.get(f"/admin/tasks/{task_id}").status_code for task_id in task_ids] == [404, 404]
+
+
 def test_posting_without_the_csrf_token_is_refused(as_user, records, session_factory) -> None:  # type: ignore[no-untyped-def]
     sales = as_user("sales")
     for kind in ("accounts", "offers"):
