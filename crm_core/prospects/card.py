@@ -52,6 +52,10 @@ class ProspectCard:
         return max(0, self.prospect.open_tasks - len(self.open_tasks))
 
     @property
+    def open_task_count(self) -> int:
+        return self.prospect.open_tasks
+
+    @property
     def primary_contact(self) -> Contact | None:
         return next((c for c in self.contacts if c.is_primary), None)
 

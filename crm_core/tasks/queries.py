@@ -1,7 +1,8 @@
 """Reading tasks: who may see which, a record's tasks, the Tasks page grouped
 overdue / today / upcoming / no date, and the count in the navigation.
 
-Sales see the tasks assigned to them and the tasks on prospects they own;
+Sales see the tasks assigned to them and the tasks on the prospects,
+accounts and offers they may see (they own it, or, for an offer, its account);
 admins and marketing see all (``crm_core.permissions.can_see_all_tasks``)."""
 
 from __future__ import annotations
@@ -9,13 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from crm_core.accounts.models import Account
+from crm_core.accounts.visibility import account_clauses
 from crm_core.clock import now
 from crm_core.errors import NotFound
+from crm_core.offers.models import Offer
+from crm_core.offers.visibility import offer_clauses
 from crm_core.paging import Page, keyset_page
 from crm_core.parents import Parent, ParentType
 from crm_core.permissions import can_see_all_tasks
@@ -35,10 +41,14 @@ def visible_task_clauses(viewer: User) -> list[ColumnElement[bool]]:
     if can_see_all_tasks(viewer):
         return []
     own_prospects = select(Prospect.id).where(Prospect.owner_id == viewer.id)
+    own_accounts = select(Account.id).where(*account_clauses(viewer))
+    seen_offers = select(Offer.id).where(*offer_clauses(viewer))
     return [
         or_(
             Task.owner_id == viewer.id,
             and_(Task.parent_type == ParentType.PROSPECT, Task.parent_id.in_(own_prospects)),
+            and_(Task.parent_type == ParentType.ACCOUNT, Task.parent_id.in_(own_accounts)),
+            and_(Task.parent_type == ParentType.OFFER, Task.parent_id.in_(seen_offers)),
         )
     ]
 
@@ -152,25 +162,41 @@ def due_count(session: Session, user: User, zone: ZoneInfo) -> int:
 
 @dataclass(frozen=True)
 class ParentName:
-    """What a task list shows of a task's prospect: its name, and whether the
+    """What a task list shows of a task's prospect (account, offer): its name, and whether the
     viewer may open it (a task delegated to sales on someone else's prospect
     names it, without a link the viewer could not follow)."""
 
     name: str
     can_open: bool
+    type: ParentType = ParentType.PROSPECT
+
+    @property
+    def kind_label(self) -> str:
+        return self.type.value.capitalize()
 
 
-def prospect_names(session: Session, viewer: User, tasks: Iterable[Task]) -> dict[int, ParentName]:
-    """The parent prospects of ``tasks`` by id, in one query."""
-    ids = sorted(
-        {t.parent_id for t in tasks if t.parent_type == ParentType.PROSPECT and t.parent_id is not None}
-    )
-    if not ids:
-        return {}
-    clauses = visible_clauses(viewer)
-    visible = and_(*clauses) if clauses else true()
-    rows = session.execute(select(Prospect.id, Prospect.name, visible).where(Prospect.id.in_(ids)))
-    return {row_id: ParentName(name, bool(can_open)) for row_id, name, can_open in rows}
+def parent_names(
+    session: Session, viewer: User, tasks: Iterable[Task]
+) -> dict[tuple[ParentType, int], ParentName]:
+    """The parent prospects, accounts and offers of ``tasks`` by (type, id), in
+    one query per kind of parent."""
+    ids: dict[ParentType, set[int]] = {}
+    for task in tasks:
+        if task.parent_type is not None and task.parent_id is not None:
+            ids.setdefault(task.parent_type, set()).add(task.parent_id)
+    sources: dict[ParentType, tuple[Any, list[ColumnElement[bool]]]] = {
+        ParentType.PROSPECT: (Prospect, visible_clauses(viewer)),
+        ParentType.ACCOUNT: (Account, account_clauses(viewer)),
+        ParentType.OFFER: (Offer, offer_clauses(viewer)),
+    }
+    names: dict[tuple[ParentType, int], ParentName] = {}
+    for parent_type, wanted in ids.items():
+        model, clauses = sources[parent_type]
+        visible = and_(*clauses) if clauses else true()
+        rows = session.execute(select(model.id, model.name, visible).where(model.id.in_(sorted(wanted))))
+        for row_id, name, can_open in rows:
+            names[(parent_type, row_id)] = ParentName(name, bool(can_open), parent_type)
+    return names
 
 
 def task_list(

@@ -22,7 +22,7 @@ from crm_core.contacts.services import add_contact
 from crm_core.models import OfferStatus, Role, Status, User
 from crm_core.notes.services import add_note
 from crm_core.offers.services import add_line, create_offer
-from crm_core.parents import Parent
+from crm_core.parents import Parent, ParentType
 from crm_core.permissions import ALL_ROLES
 from crm_core.products.services import create_product
 from crm_core.prospects.services import create_prospect
@@ -100,6 +100,32 @@ EXPECTED_ROLES: dict[str, set[Role]] = {
     "admin.offers.index": EVERYONE,
     "admin.offers.add_line": EVERYONE,
     "admin.offers.print": EVERYONE,
+    # Contacts, activities, tasks and notes on accounts and offers: whoever may see the parent.
+    **{
+        f"admin.related.{kind}_{action}": EVERYONE
+        for kind in ("account", "offer")
+        for action in (
+            "activity_add",
+            "activity_outcome",
+            "activity_edit",
+            "activity_delete",
+            "task_add",
+            "task_complete",
+            "task_reopen",
+            "note_add",
+            "note_edit",
+            "note_delete",
+            "timeline",
+        )
+    },
+    **dict.fromkeys(
+        [
+            "admin.related.account_contact_add",
+            "admin.related.account_contact_edit",
+            "admin.related.account_contact_delete",
+        ],
+        EVERYONE,
+    ),
     "admin.products.index": ADMIN,
     "admin.products.new": ADMIN,
     "admin.products.edit": ADMIN,
@@ -174,8 +200,14 @@ def _methods(rule: Rule) -> list[str]:
 
 
 def _url(rule: Rule, ids: dict[str, int] | None = None) -> str:
+    """``ids`` may hold an id for one kind of parent's routes: "account:note_id"
+    for ``admin.related.account_*``."""
     ids = ids or {}
-    values = {arg: ("statuses" if arg == "kind" else ids.get(arg, 1)) for arg in rule.arguments}
+    scope = rule.endpoint.removeprefix("admin.related.").split("_")[0]
+    values = {
+        arg: ("statuses" if arg == "kind" else ids.get(f"{scope}:{arg}", ids.get(arg, 1)))
+        for arg in rule.arguments
+    }
     return rule.build(values, append_unknown=False)[1]  # type: ignore[index]
 
 
@@ -242,19 +274,24 @@ MATRIX = [
 ]
 
 
+def _records_on(db: Session, editor: User, parent: Parent) -> dict[str, int]:
+    """A contact, a planned meeting, an open task and a note on ``parent``."""
+    contact = add_contact(db, editor, parent, {"name": "Ana"})
+    meeting = {"kind": "meeting", "starts_at": "2030-01-02T10:00", "contact_ids": [contact.id]}
+    records = {
+        "contact_id": contact,
+        "activity_id": log_activity(db, editor, parent, meeting, ZoneInfo("UTC")),
+        "task_id": create_task(db, editor, parent, {"name": "Call back"}),
+        "note_id": add_note(db, editor, parent, {"body": "Warm lead"}),
+    }
+    db.flush()
+    return {key: record.id for key, record in records.items()}
+
+
 def _prospect_with_records(db: Session, editor: User) -> dict[str, int]:
     """A prospect with a contact, a planned meeting, an open task and a note."""
     parent_id = create_prospect(db, editor, {"name": "Matrix prospect"}).id
-    parent = Parent.prospect(parent_id)
-    contact = add_contact(db, editor, parent, {"name": "Ana"})
-    meeting = {"kind": "meeting", "starts_at": "2030-01-02T10:00", "contact_ids": [contact.id]}
-    ids = {
-        "prospect_id": parent_id,
-        "contact_id": contact.id,
-        "activity_id": log_activity(db, editor, parent, meeting, ZoneInfo("UTC")).id,
-        "task_id": create_task(db, editor, parent, {"name": "Call back"}).id,
-        "note_id": add_note(db, editor, parent, {"body": "Warm lead"}).id,
-    }
+    ids = {"prospect_id": parent_id, **_records_on(db, editor, Parent.prospect(parent_id))}
     db.commit()
     return ids
 
@@ -271,6 +308,9 @@ def existing_ids(
     account = create_account(db, owner, {"name": "Matrix SRL"})
     offer = create_offer(db, owner, account.id, {"name": "Matrix offer", "currency": "EUR"})
     line = add_line(db, owner, offer.id, {"name": "Matrix line", "unit_price": "10"})
+    # The account's and the offer's own records, for their related-records routes.
+    on_account = _records_on(db, owner, Parent(ParentType.ACCOUNT, account.id))
+    on_offer = _records_on(db, owner, Parent(ParentType.OFFER, offer.id))
     product = create_product(db, {"code": "MX", "name": "Matrix", "price": "1", "currency": "EUR"})
     db.commit()
     form_id = make_form()["form_id"]
@@ -289,6 +329,8 @@ def existing_ids(
         **connect_ids(db, form_id),
         "account_id": account.id,
         "offer_id": offer.id,
+        **{f"account:{key}": value for key, value in on_account.items()},
+        **{f"offer:{key}": value for key, value in on_offer.items()},
         "line_id": line.id,
         "product_id": product.id,
         "status_id": status_id,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from capture.admin.auth import login_required, viewer
 from capture.admin.list_pages import list_links, page_size
 from capture.admin.offers import bp
+from capture.admin.related_panels import related_context
 from capture.admin.saved_list_filters import add_saved_filter_routes, saved_filters_of
 from capture.database import db_session
 from capture.instance import settings
@@ -86,13 +87,18 @@ def render_offer(
     failed_line: int | None = None,
     status_error: str = "",
     status: int = 200,
+    related: dict[str, Any] | None = None,
 ) -> tuple[str, int]:
-    """The offer's page; after a refused line, with that line's input and messages."""
+    """The offer's page; after a refused line, with that line's input and messages;
+    ``related``: a related-records form that failed (``related_context``'s arguments)."""
     session = db_session()
     return (
         render_template(
             "admin/offers/detail.html",
             offer=offer,
+            p=offer,
+            account_contacts=contacts_of(session, Parent(ParentType.ACCOUNT, offer.account_id)),
+            **related_context(Parent(ParentType.OFFER, offer.id), **(related or {})),
             products=list_products(session, active_only=True),
             line_errors=line_errors or {},
             line_values=line_values or {},
@@ -107,7 +113,9 @@ def render_offer(
 @bp.get("/offers/<int:offer_id>", endpoint="detail")
 @login_required
 def offer_detail(offer_id: int) -> tuple[str, int]:
-    return render_offer(get_visible_offer(db_session(), viewer(), offer_id))
+    """``?filter=`` and ``?after=`` page the timeline without JavaScript."""
+    timeline = {"filter_key": request.args.get("filter", "all"), "after": request.args.get("after") or None}
+    return render_offer(get_visible_offer(db_session(), viewer(), offer_id), related=timeline)
 
 
 def _form_values(offer: Offer | None) -> dict[str, str]:

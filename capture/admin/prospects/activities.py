@@ -11,16 +11,14 @@ from werkzeug.wrappers import Response
 
 from capture.admin.auth import login_required, viewer
 from capture.admin.prospects import bp
-from capture.admin.prospects.card import (
+from capture.admin.prospects.card import card_url, check_on_prospect, prospect_links, render_card
+from capture.admin.record_card import (
     KIND_LABELS,
     FormState,
     activity_values,
-    card_url,
     card_vocabulary,
-    check_on_prospect,
     failed,
     posted,
-    render_card,
     user_options,
 )
 from capture.database import db_session
@@ -93,6 +91,7 @@ def _edit_page(activity: Activity, state: FormState, status: int = 200) -> tuple
         activity_id=activity.id,
         state=state,
         contacts=contacts_of(session, Parent.prospect(prospect.id)),
+        links=prospect_links(prospect.id),
         user_options=user_options(users),
         **card_vocabulary(),
     ), status
@@ -132,6 +131,7 @@ def activity_delete(prospect_id: int, activity_id: int) -> Response | str:
         return render_template(
             "admin/prospects/confirm_delete.html",
             p=get_visible_prospect(db_session(), viewer(), prospect_id),
+            links=prospect_links(prospect_id),
             title=f"Delete this {KIND_LABELS[activity.kind].lower()}?",
             what=activity.subject,
             when=activity.starts_at,

@@ -9,7 +9,8 @@ from werkzeug.wrappers import Response
 
 from capture.admin.auth import login_required, viewer
 from capture.admin.prospects import bp
-from capture.admin.prospects.card import card_url, check_on_prospect, failed, posted, render_card
+from capture.admin.prospects.card import card_url, check_on_prospect, render_card
+from capture.admin.record_card import failed, posted
 from capture.database import db_session
 from crm_core.errors import ValidationFailed
 from crm_core.parents import Parent

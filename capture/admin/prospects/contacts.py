@@ -10,7 +10,8 @@ from werkzeug.wrappers import Response
 
 from capture.admin.auth import login_required, viewer
 from capture.admin.prospects import bp
-from capture.admin.prospects.card import FormState, card_url, check_on_prospect, failed, posted, render_card
+from capture.admin.prospects.card import card_url, check_on_prospect, prospect_links, render_card
+from capture.admin.record_card import FormState, failed, posted
 from capture.database import db_session
 from crm_core.contacts.models import Contact
 from crm_core.contacts.queries import get_visible_contact
@@ -55,7 +56,11 @@ def contact_add(prospect_id: int) -> Response | tuple[str, int]:
 def _edit_page(prospect_id: int, contact_id: int, state: FormState, status: int = 200) -> tuple[str, int]:
     prospect = get_visible_prospect(db_session(), viewer(), prospect_id)
     return render_template(
-        "admin/prospects/contact_edit.html", p=prospect, contact_id=contact_id, state=state
+        "admin/prospects/contact_edit.html",
+        p=prospect,
+        contact_id=contact_id,
+        state=state,
+        links=prospect_links(prospect_id),
     ), status
 
 
@@ -93,6 +98,7 @@ def contact_delete(prospect_id: int, contact_id: int) -> Response | str:
         return render_template(
             "admin/prospects/confirm_delete.html",
             p=get_visible_prospect(db_session(), viewer(), prospect_id),
+            links=prospect_links(prospect_id),
             title="Delete this contact?",
             what=contact.name,
             detail=" · ".join(v for v in (contact.job_title, contact.department) if v),

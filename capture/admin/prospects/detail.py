@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from capture.admin.auth import login_required, viewer
 from capture.admin.prospects import bp
-from capture.admin.prospects.card import card_vocabulary, render_card
+from capture.admin.prospects.card import prospect_links, render_card
+from capture.admin.record_card import card_vocabulary
 from capture.database import db_session
 from capture.instance import zone
 from crm_core.errors import NotFound, ValidationFailed
@@ -86,6 +87,7 @@ def prospect_timeline(prospect_id: int) -> str:
         users={u.id: u for u in session.scalars(select(User))},
         labels=FIELD_LABELS,
         filter_key=filter_key,
+        links=prospect_links(prospect.id),
         **card_vocabulary(),
     )
 

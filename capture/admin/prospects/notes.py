@@ -9,7 +9,8 @@ from werkzeug.wrappers import Response
 
 from capture.admin.auth import login_required, viewer
 from capture.admin.prospects import bp
-from capture.admin.prospects.card import FormState, card_url, check_on_prospect, failed, posted, render_card
+from capture.admin.prospects.card import card_url, check_on_prospect, prospect_links, render_card
+from capture.admin.record_card import FormState, failed, posted
 from capture.database import db_session
 from crm_core.errors import DomainError, ValidationFailed
 from crm_core.notes.models import Note
@@ -49,7 +50,14 @@ def note_add(prospect_id: int) -> Response | tuple[str, int]:
 
 def _edit_page(prospect_id: int, note: Note, state: FormState, status: int = 200) -> tuple[str, int]:
     prospect = get_visible_prospect(db_session(), viewer(), prospect_id)
-    return render_template("admin/prospects/note_edit.html", p=prospect, note=note, state=state), status
+    page = render_template(
+        "admin/prospects/note_edit.html",
+        p=prospect,
+        note=note,
+        state=state,
+        links=prospect_links(prospect_id),
+    )
+    return page, status
 
 
 @bp.route(
@@ -83,6 +91,7 @@ def note_delete(prospect_id: int, note_id: int) -> Response | str:
         return render_template(
             "admin/prospects/confirm_delete.html",
             p=get_visible_prospect(db_session(), viewer(), prospect_id),
+            links=prospect_links(prospect_id),
             title="Delete this note?",
             what=excerpt,
             when=note.created_at,

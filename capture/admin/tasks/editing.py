@@ -21,7 +21,7 @@ from crm_core.prospects.labels import ListSnapshot
 from crm_core.prospects.models import Prospect
 from crm_core.prospects.visibility import get_visible_prospect
 from crm_core.tasks.models import Task
-from crm_core.tasks.queries import get_visible_task, prospect_names
+from crm_core.tasks.queries import get_visible_task, parent_names
 from crm_core.tasks.services import create_task, delete_task, update_task
 
 FIELDS = ("name", "description", "start_date", "due_date", "due_time", "priority_id", "owner_id", "status")
@@ -52,6 +52,7 @@ def _render(
     status: int,
     parent_name: str = "",
     parent_link: bool = False,
+    parent_kind: str = "prospect",
 ) -> tuple[str, int]:
     page = render_template(
         "admin/tasks/form.html",
@@ -59,6 +60,7 @@ def _render(
         prospect=prospect,
         parent_name=parent_name,
         parent_link=parent_link,
+        parent_kind=parent_kind,
         values=values,
         errors=errors,
         lists=ListSnapshot.load(db_session()),
@@ -100,10 +102,11 @@ def task_new() -> Response | tuple[str, int]:
     return redirect(back_to(request.form.get("next")))
 
 
-def _parent_label(task: Task) -> tuple[str, bool]:
-    names = prospect_names(db_session(), viewer(), [task])
-    label = names.get(task.parent_id) if task.parent_id is not None else None
-    return (label.name, label.can_open) if label else ("", False)
+def _parent_label(task: Task) -> tuple[str, bool, str]:
+    """The name of the task's prospect, account or offer, whether the viewer may open it, and its kind."""
+    names = parent_names(db_session(), viewer(), [task])
+    label = names.get((task.parent_type, task.parent_id)) if task.parent_type and task.parent_id else None
+    return (label.name, label.can_open, label.type.value) if label else ("", False, "prospect")
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"], endpoint="edit")
@@ -112,15 +115,15 @@ def task_edit(task_id: int) -> Response | tuple[str, int]:
     user = viewer()
     session = db_session()
     task = get_visible_task(session, user, task_id)
-    name, can_open = _parent_label(task)
+    name, can_open, kind = _parent_label(task)
     if request.method == "GET":
-        return _render(task, None, _values_of(task), {}, 200, name, can_open)
+        return _render(task, None, _values_of(task), {}, 200, name, can_open, kind)
     try:
         task = update_task(session, user, task_id, request.form)
     except ValidationFailed as exc:
         session.rollback()
         task = get_visible_task(session, user, task_id)
-        return _render(task, None, _posted(), exc.fields, 400, name, can_open)
+        return _render(task, None, _posted(), exc.fields, 400, name, can_open, kind)
     session.commit()
     flash(f"Task “{task.name}” saved.", "success")
     try:
@@ -138,11 +141,12 @@ def task_delete(task_id: int) -> Response | str:
     session = db_session()
     task = get_visible_task(session, user, task_id)
     if request.method == "GET":
-        name, _ = _parent_label(task)
+        name, _, kind = _parent_label(task)
         return render_template(
             "admin/tasks/delete.html",
             task=task,
             parent_name=name,
+            parent_kind=kind,
             next_url=request.args.get("next", ""),
             back=back_to(request.args.get("next")),
         )

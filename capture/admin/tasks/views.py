@@ -16,7 +16,7 @@ from crm_core import clock
 from crm_core.errors import ValidationFailed
 from crm_core.permissions import can_see_all_tasks
 from crm_core.tasks.models import TaskStatus
-from crm_core.tasks.queries import GROUP_LIMIT, GROUP_MAX, GROUPS, prospect_names, tasks_page
+from crm_core.tasks.queries import GROUP_LIMIT, GROUP_MAX, GROUPS, parent_names, tasks_page
 from crm_core.tasks.services import reschedule_task, set_task_status
 from crm_core.users.models import User
 
@@ -88,7 +88,7 @@ def tasks_index() -> str:
     return render_template(
         "admin/tasks/index.html",
         groups=groups,
-        parents=prospect_names(session, user, (t for g in groups for t in g.tasks)),
+        parents=parent_names(session, user, (t for g in groups for t in g.tasks)),
         can_pick=can_pick,
         users=users,
         whose=whose,

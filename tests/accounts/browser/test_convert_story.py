@@ -118,7 +118,7 @@ def test_convert_link_price_and_print(
     page.get_by_role("button", name="Convert", exact=True).click()
     page.wait_for_url(re.compile(r"/admin/accounts/\d+$"))
     expect(page.locator(".flash.success")).to_contain_text("a new account “Ștefan & Fiii SRL”")
-    expect(page.locator("#h-contacts + ul")).to_contain_text("Ion Ionescu")
+    expect(page.locator("#contacts .contact-list")).to_contain_text("Ion Ionescu")
 
     with session_factory() as session:
         account = session.scalars(select(Account)).one()
