@@ -74,6 +74,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    # Every model registered before the first flush: a process that imported only some
+    # (a stock RQ worker running one job) would not resolve a foreign key such as
+    # prospects.import_id → imports. Imported here, not at the top: the models import Base.
+    import crm_core.models  # noqa: F401
+
     return sessionmaker(engine, expire_on_commit=False)
 
 
