@@ -90,10 +90,13 @@ def test_the_tasks_page_reads_each_group_in_order_from_the_open_task_indexes(db:
     lists = [plan for statement, plan in plans if "count(" not in statement]
     [count] = [plan for statement, plan in plans if "count(" in statement]  # one count for the four groups
     assert len(lists) == 4, plans
+    # The undated group may read either undated open-task index (both in its order): with
+    # 200 rows their costs tie, and which one wins depends on the index sizes earlier tests
+    # left behind, not on anything this code decides.
     for plan, index in zip(
-        lists, ["ix_tasks_open_owner_due"] * 3 + ["ix_tasks_open_owner_undated"], strict=True
+        lists, ["ix_tasks_open_owner_due"] * 3 + ["ix_tasks_open_(owner_)?undated"], strict=True
     ):
-        assert index in plan, plan
+        assert re.search(index, plan), plan
         assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
     # Overdue ends at today: a user with three overdue tasks and 10,000 later ones reads three.
     assert re.search(r"Index Cond: .*due_date <=|owner_id=\? AND due_date<\?", lists[0]), lists[0]
