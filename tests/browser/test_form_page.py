@@ -72,12 +72,14 @@ def test_iframe_variant_reports_its_height_to_the_host(
             csp=strict_csp(live_server.url, f"frame-src {live_server.url}"),
         )
     )
-    page.wait_for_function("window.heights.length > 0")
+    # Predicates as functions: Playwright evaluates a function once, but an expression again
+    # at every poll, from the page, where the host's CSP (no 'unsafe-eval') refuses it.
+    page.wait_for_function("() => window.heights.length > 0")
     first = page.evaluate("heights[heights.length - 1]")
     assert first["key"] == form["key"]
     assert first["height"] > 100
     page.wait_for_function(
-        f"document.querySelector('iframe').getBoundingClientRect().height === {first['height']}"
+        f"() => document.querySelector('iframe').getBoundingClientRect().height === {first['height']}"
     )
 
     frame = page.frame_locator("iframe")
@@ -86,7 +88,7 @@ def test_iframe_variant_reports_its_height_to_the_host(
     seen = page.evaluate("heights.length")
     frame.get_by_role("button", name="Send").click()
     frame.get_by_role("status").filter(has_text=THANKS).wait_for()
-    page.wait_for_function(f"heights.length > {seen}")
+    page.wait_for_function(f"() => heights.length > {seen}")
     thanks = page.evaluate("heights[heights.length - 1]")
     assert thanks["key"] == form["key"]
     assert 50 < thanks["height"] < first["height"]  # the host shrinks the iframe to the message

@@ -46,7 +46,7 @@ def fits_the_width(page: Any) -> bool:
 def check_the_csp_recorder(page: Any, problems: Problems) -> None:
     """The recorder must see a violation when there is one, or "none seen" proves nothing."""
     page.evaluate("document.body.setAttribute('style', 'outline: 1px solid red')")
-    page.wait_for_function("window.__csp.length > 0")
+    page.wait_for_function("() => window.__csp.length > 0")
     assert any("style-src" in v for v in page.evaluate("window.__csp"))
     page.evaluate("document.body.removeAttribute('style'); window.__csp.length = 0")
     problems.violations.clear()
