@@ -36,6 +36,7 @@ import json
 import random
 import sys
 import time
+from abc import ABC, abstractmethod
 from array import array
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -284,7 +285,7 @@ def plan(world: World, counts: Counts, rng: random.Random) -> Plan:
     )
 
 
-class Writer:
+class Writer(ABC):
     """Rows by table, with explicit ids; activity-contact links are held back
     until the activities and contacts they point at are written."""
 
@@ -297,11 +298,13 @@ class Writer:
         self.next_id[table] = value + 1
         return value
 
+    @abstractmethod
     def add(self, table: str, row: tuple[Any, ...]) -> None:
-        raise NotImplementedError
+        """Write one row of ``table`` (COPY on PostgreSQL, batched INSERT on SQLite)."""
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Flush what is buffered."""
 
 
 def _due(world: World, rng: random.Random, shares: tuple[float, float, float]) -> tuple[Any, Any]:
